@@ -1,0 +1,1 @@
+"""Repository → test files, source modules and components, statically."""

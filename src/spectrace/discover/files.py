@@ -1,0 +1,187 @@
+"""Which files a repository holds (git's answer, or a walk honouring .gitignore), read safely."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from spectrace.model import Problem, ProblemKind, TestKind
+
+# Folders never worth entering when walking a tree that is not a git checkout.
+ALWAYS_SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+     ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".spectrace_cache", "target",
+     ".next", "dist", "build", ".eggs", ".gradle", ".idea"}
+)
+
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def list_files(root: Path) -> tuple[list[str], list[Problem]]:
+    """Posix paths relative to `root` of every file in the repository, sorted.
+
+    In a git checkout git answers (tracked files plus untracked ones it does not
+    ignore); elsewhere the tree is walked, honouring every `.gitignore` on the way.
+    Symlinks are never followed: a link is listed only when it points at a file inside
+    the tree, and is reported otherwise.
+    """
+    listed = _git_ls_files(root)
+    if listed is None:
+        return _walk(root)
+    problems: list[Problem] = []
+    kept: list[str] = []
+    resolved_root = root.resolve()
+    for rel in listed:
+        full = root / rel
+        if full.is_symlink():
+            problem = _symlink_problem(full, rel, resolved_root)
+            if problem:
+                problems.append(problem)
+                continue
+        if full.is_file():
+            kept.append(rel)
+    return sorted(kept), problems
+
+
+def _git_ls_files(root: Path) -> list[str] | None:
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return None
+    if top.returncode != 0:
+        return None
+    # In a sub-folder of a checkout, git answers relative to the working directory.
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard", "--", "."],
+            capture_output=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    names = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+    return sorted(names)
+
+
+def _symlink_problem(full: Path, rel: str, resolved_root: Path) -> Problem | None:
+    try:
+        target = full.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem(ProblemKind.SKIPPED_FILE, "broken or looping symlink, not followed", rel)
+    if not target.is_relative_to(resolved_root):
+        return Problem(ProblemKind.SKIPPED_FILE,
+                       "symlink points outside the repository, not followed", rel)
+    return None
+
+
+def _walk(root: Path) -> tuple[list[str], list[Problem]]:
+    import pathspec  # only needed outside git checkouts
+
+    problems: list[Problem] = []
+    kept: list[str] = []
+    resolved_root = root.resolve()
+    # A stack of (folder prefix, spec) for every .gitignore seen on the way down.
+    def walk(folder: Path, prefix: str, specs: list[tuple[str, pathspec.PathSpec]]) -> None:
+        ignore = folder / ".gitignore"
+        if ignore.is_file() and not ignore.is_symlink():
+            try:
+                lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                specs = specs + [(prefix, pathspec.PathSpec.from_lines("gitignore", lines))]
+            except OSError:
+                pass
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(ProblemKind.UNREADABLE,
+                                    f"cannot list folder: {exc.strerror}", prefix or "."))
+            return
+        for entry in entries:
+            rel = f"{prefix}{entry.name}"
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if _ignored(rel, is_dir, specs):
+                continue
+            if entry.is_symlink():
+                problem = _symlink_problem(Path(entry.path), rel, resolved_root)
+                if problem:
+                    problems.append(problem)
+                    continue
+                if Path(entry.path).is_dir():
+                    # A link to a folder inside the tree: its files are listed where they are.
+                    continue
+            if is_dir:
+                if entry.name in ALWAYS_SKIPPED_DIRS:
+                    continue
+                walk(Path(entry.path), rel + "/", specs)
+            elif entry.is_file():
+                kept.append(rel)
+
+    walk(root, "", [])
+    return sorted(kept), problems
+
+
+def _ignored(rel: str, is_dir: bool, specs: list) -> bool:
+    ignored = False
+    for prefix, spec in specs:
+        sub = rel[len(prefix):]
+        candidate = sub + "/" if is_dir else sub
+        # pathspec answers include/exclude per file; later .gitignores override earlier.
+        result = spec.check_file(candidate)
+        if result.include is not None:
+            ignored = result.include
+    return ignored
+
+
+@dataclass(frozen=True)
+class FileText:
+    text: str | None
+    problem: Problem | None
+
+
+def read_text(root: Path, rel: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> FileText:
+    """A source file's text, or the problem that kept it from being read.
+
+    Binary (a NUL byte), over `max_bytes`, non-UTF-8 and unreadable files are reported
+    and skipped; nothing here raises.
+    """
+    full = root / rel
+    try:
+        size = full.stat().st_size
+        if size > max_bytes:
+            return FileText(None, Problem(
+                ProblemKind.SKIPPED_FILE,
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped", rel))
+        data = full.read_bytes()
+    except OSError as exc:
+        return FileText(None, Problem(ProblemKind.UNREADABLE,
+                                      f"cannot read file: {exc.strerror or exc}", rel))
+    if b"\0" in data[:8192]:
+        return FileText(None, Problem(ProblemKind.SKIPPED_FILE, "binary file; skipped", rel))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return FileText(None, Problem(ProblemKind.SKIPPED_FILE,
+                                      "not UTF-8 text; skipped", rel, line))
+    return FileText(text, None)
+
+
+E2E_PARTS = frozenset({"e2e", "cypress", "playwright", "end_to_end", "end-to-end", "e2e_tests",
+                       "acceptance"})
+INTEGRATION_PARTS = frozenset({"integration", "integration_tests", "integration-tests", "it"})
+
+
+def kind_of(path: str) -> TestKind:
+    """unit / integration / e2e from path conventions (e2e/, tests/integration/, cypress/…)."""
+    parts = path.lower().split("/")
+    folders = parts[:-1]
+    name = parts[-1]
+    if any(p in E2E_PARTS for p in folders) or ".e2e." in name or name.endswith("_e2e.py"):
+        return TestKind.E2E
+    if any(p in INTEGRATION_PARTS for p in folders) or "integration" in name:
+        return TestKind.INTEGRATION
+    return TestKind.UNIT
