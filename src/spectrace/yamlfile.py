@@ -34,6 +34,24 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+class TextInt(int):
+    """An int that remembers how it was written, so `str()` of `012` gives back `012`."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TextFloat(float):
+    """A float that remembers how it was written, so `str()` of `3.10` gives `3.10`, not `3.1`."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def line_of(value: Any, default: int = 0) -> int:
     return getattr(value, "line", default) or default
 
@@ -48,7 +66,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        # Keys are names and case ids: `3.10:` must stay "3.10", never the float 3.1.
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _NUMBER_TAGS:
+            key = key_node.value
+        else:
+            key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
         except TypeError:
@@ -68,6 +90,21 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> TextInt:
+    value = TextInt(yaml.SafeLoader.construct_yaml_int(loader, node))
+    value.text = node.value
+    return value
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> TextFloat:
+    value = TextFloat(yaml.SafeLoader.construct_yaml_float(loader, node))
+    value.text = node.value
+    return value
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_Loader.add_constructor(_NUMBER_TAGS[0], _construct_int)
+_Loader.add_constructor(_NUMBER_TAGS[1], _construct_float)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
