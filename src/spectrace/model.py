@@ -232,6 +232,7 @@ class Scan:
     modules: tuple[Module, ...] = ()
     components: tuple[Component, ...] = ()
     problems: tuple[Problem, ...] = ()
+    paths: frozenset[str] = frozenset()  # every file listed, tests or not
 
 
 # --- links -------------------------------------------------------------------------

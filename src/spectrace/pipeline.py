@@ -1,0 +1,101 @@
+"""The pipeline in one direction: config → specs → scan → links → graph."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from spectrace.config import Config, SpecSource
+from spectrace.errors import ConfigError
+from spectrace.graph import TraceGraph
+from spectrace.link import Linkage, link
+from spectrace.mapping import find_mapping_files, load_mapping_files
+from spectrace.model import DocKind, LinkState, Scan, Spec
+from spectrace.specs.ids import IdMatcher
+
+SPEC_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Revision:
+    commit: str | None = None
+    date: str | None = None  # commit date of HEAD, YYYY-MM-DD: never the wall clock
+
+
+@dataclass(frozen=True)
+class Trace:
+    config: Config
+    spec: Spec
+    scan: Scan
+    linkage: Linkage
+    graph: TraceGraph
+    revision: Revision
+    spec_paths: tuple[str, ...]
+
+
+def spec_sources(config: Config) -> list[tuple[Path, str, DocKind | None]]:
+    """(file, display path, kind) of every spec; `specs/` is the default folder."""
+    sources = list(config.specs)
+    if not sources:
+        folder = config.root / "specs"
+        found = sorted(p for p in folder.glob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()) \
+            if folder.is_dir() else []
+        if not found:
+            raise ConfigError(
+                "no spec documents: pass --spec PATH, list `specs:` in spectrace.yaml, "
+                "or put them in a specs/ folder")
+        sources = [SpecSource(p) for p in found]
+    return [(s.path, config.display(s.path), s.kind) for s in sources]
+
+
+def mapping_globs(config: Config) -> tuple[str, ...]:
+    if config.mappings:
+        return config.mappings
+    return ("mappings/*.yaml", "mappings/*.yml") if (config.root / "mappings").is_dir() else ()
+
+
+def load_spec(config: Config) -> tuple[Spec, tuple[str, ...]]:
+    from spectrace.specs import load_specs
+
+    sources = spec_sources(config)
+    ids = IdMatcher(config.id_patterns, config.source)
+    return load_specs(sources, ids), tuple(shown for _, shown, _ in sources)
+
+
+def scan_repo(config: Config) -> Scan:
+    from spectrace.discover import scan
+
+    return scan(config)
+
+
+def outcomes(config: Config, scan: Scan) -> dict[str, LinkState] | None:
+    """Per-test outcomes from --results files, keyed by node id; None without results."""
+    if not config.results:
+        return None
+    from spectrace.results import load_outcomes
+
+    return load_outcomes(config.results, scan, config)
+
+
+def build_trace(config: Config) -> Trace:
+    spec, spec_paths = load_spec(config)
+    scan = scan_repo(config)
+    entries = load_mapping_files(find_mapping_files(mapping_globs(config), config.root))
+    ids = IdMatcher(config.id_patterns, config.source)
+    linkage = link(spec, scan, entries, ids, outcomes(config, scan))
+    graph = TraceGraph(spec, scan, linkage)
+    return Trace(config, spec, scan, linkage, graph, revision(config.root), spec_paths)
+
+
+def revision(root: Path) -> Revision:
+    """HEAD's sha and commit date, or nothing outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%H %cs"],
+                             capture_output=True, text=True, check=False)
+    except OSError:
+        return Revision()
+    if out.returncode != 0 or not out.stdout.strip():
+        return Revision()
+    commit, _, date = out.stdout.strip().partition(" ")
+    return Revision(commit, date or None)

@@ -1,0 +1,49 @@
+"""The one place output files are written: `-` is stdout, files appear whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from spectrace.errors import OutputError
+
+
+def write_output(path: str, content: str | bytes, *, announce: bool = True) -> None:
+    """Write `content` to `path` atomically (temp file + rename); `-` writes to stdout.
+
+    The parent folder must exist: a typo in a folder name should fail, not create it.
+    """
+    if path == "-":
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(content)
+            sys.stdout.flush()
+        return
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {path}: folder {parent} does not exist")
+    if target.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    if announce:
+        print(f"Wrote {path}", file=sys.stderr)
