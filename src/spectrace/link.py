@@ -270,10 +270,15 @@ class _Linker:
         i = 0
         while i < len(tokens):
             for size in range(min(self.longest_form, len(tokens) - i), 1, -1):
-                case_id = self.name_forms.get(tuple(tokens[i:i + size]))
-                if case_id is not None:
+                end = i + size
+                case_id = self.name_forms.get(tuple(tokens[i:end]))
+                # `test_3_1_1` holds 3.1.1, never the 1.1 inside it: an id must not be
+                # part of a longer run of numbers.
+                if case_id is not None and not (
+                        i > 0 and tokens[i - 1].isdigit() or
+                        end < len(tokens) and tokens[end].isdigit()):
                     found.append(case_id)
-                    i += size
+                    i = end
                     break
             else:
                 i += 1
