@@ -261,7 +261,7 @@ def _read(path: Path) -> str:
 
 
 def _from_yaml(path: Path) -> dict[str, Any]:
-    data = load_yaml(_read(path), str(path))
+    data = load_yaml(_read(path), str(path), error=ConfigError)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -277,9 +277,9 @@ def _from_pyproject(path: Path, required: bool) -> dict[str, Any] | None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+)", str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(f"malformed TOML: {message}", str(path),
-                          int(match.group(1)) if match else None) from None
+        line = int(match.group(1)) if match else text.count("\n") + 1  # "at end of document"
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise ConfigError(f"malformed TOML: {message}", str(path), line) from None
     section = data.get("tool", {}).get("spectrace")
     if section is None:
         if required:

@@ -61,7 +61,7 @@ def load_mapping_files(files: list[tuple[Path, str]]) -> list[MappingEntry]:
 
 def parse_mapping(text: str, path: str) -> list[MappingEntry]:
     """Entries of one mapping file; a wrong shape raises MappingError with its line."""
-    data = load_yaml(text, path)
+    data = load_yaml(text, path, error=MappingError)
     if data is None:
         return []
     if not isinstance(data, dict):

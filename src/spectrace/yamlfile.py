@@ -109,22 +109,23 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
-    """Parse YAML text; a syntax error becomes a SpectraceError naming path and line.
+def load_yaml(text: str, path: str, first_line: int = 1,
+              error: type[SpectraceError] = SpectraceError) -> Any:
+    """Parse YAML text; a syntax error becomes `error` (a SpectraceError) naming path and line.
 
     `first_line` shifts line numbers, for YAML embedded in another file (front matter).
     """
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except SpectraceError as exc:
-        raise SpectraceError(exc.message, path, (exc.line or 1) + first_line - 1) from None
+        raise error(exc.message, path, (exc.line or 1) + first_line - 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
         what = exc.problem or exc.context or "malformed YAML"
-        raise SpectraceError(f"malformed YAML: {what}", path, line) from None
+        raise error(f"malformed YAML: {what}", path, line) from None
     except yaml.YAMLError as exc:
-        raise SpectraceError(f"malformed YAML: {exc}", path, first_line) from None
+        raise error(f"malformed YAML: {exc}", path, first_line) from None
     if first_line != 1:
         _shift(data, first_line - 1)
     return data
