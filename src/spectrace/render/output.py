@@ -10,6 +10,12 @@ from pathlib import Path
 from spectrace.errors import OutputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_output(path: str, content: str | bytes, *, announce: bool = True) -> None:
     """Write `content` to `path` atomically (temp file + rename); `-` writes to stdout.
 
@@ -37,7 +43,7 @@ def write_output(path: str, content: str | bytes, *, announce: bool = True) -> N
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
         os.replace(tmp, target)
     except OSError as exc:
         try:
