@@ -16,6 +16,7 @@ _TOP_KEYS = ("kind", "title", "areas", "cases")
 _AREA_KEYS = ("id", "title", "description", "areas", "features", "cases")
 _FEATURE_KEYS = ("id", "title", "description", "features", "cases")
 _CASE_KEYS = ("id", "title", "description", "tests")
+_CHILD_KINDS = {"areas": NodeKind.AREA, "features": NodeKind.FEATURE}
 
 
 def parse_yaml_spec(text: str, path: str, kind: DocKind | None, ids: IdMatcher) -> Spec:
@@ -34,14 +35,16 @@ def parse_yaml_spec(text: str, path: str, kind: DocKind | None, ids: IdMatcher) 
         kind = kind_from_name(path) or (
             DocKind.TESTING_PLAN if _has_cases(data) else DocKind.CONCEPTUAL_MODEL)
     reader = _Reader(path, ids, Outline(path, kind))
-    if "cases" in data:
-        # Cases outside any area hang from an area named after the document, as in Markdown.
-        title = _text(data, "title", path) or _stem(path)
-        lead = reader.out.add(NodeKind.AREA, title, None, data.key_line("cases"))
-        reader.cases(_list(data, "cases", path), lead)
-    areas = _list(data, "areas", path)
-    for i, area in enumerate(areas):
-        reader.container(area, NodeKind.AREA, None, areas.item_line(i))
+    title = _text(data, "title", path) or _stem(path)
+    for key in data:
+        children = _list(data, key, path) if key in ("areas", "cases") else None
+        if key == "cases" and children:
+            # Cases outside any area hang from an area named after the document, as in Markdown.
+            lead = reader.out.add(NodeKind.AREA, title, None, data.key_line("cases"))
+            reader.cases(children, lead)
+        elif key == "areas" and children:
+            for i, area in enumerate(children):
+                reader.container(area, NodeKind.AREA, None, children.item_line(i))
     return reader.out.spec()
 
 
@@ -61,11 +64,13 @@ class _Reader:
         if node_id is None and title is None:
             raise SpecError(f"{what} needs an `id` or a `title`", self.path, entry.line)
         here = self.out.add(kind, title or "", parent, entry.line, node_id) or parent
-        for key, child_kind in (("areas", NodeKind.AREA), ("features", NodeKind.FEATURE)):
+        for key in entry:  # in the order written, so nodes keep document order
             children = _list(entry, key, self.path)
-            for i, child in enumerate(children):
-                self.container(child, child_kind, here, children.item_line(i))
-        self.cases(_list(entry, "cases", self.path), here)
+            if key == "cases":
+                self.cases(children, here)
+            elif key in _CHILD_KINDS:
+                for i, child in enumerate(children):
+                    self.container(child, _CHILD_KINDS[key], here, children.item_line(i))
 
     def cases(self, entries: LineList, parent: str | None) -> None:
         for i, entry in enumerate(entries):
@@ -77,7 +82,7 @@ class _Reader:
             case_ids = self.ids.full(written)
             if case_ids is None:
                 self.out.problem(ProblemKind.BAD_ID, f"{written!r} is not a case id",
-                                 entry.key_line("id"), written)
+                                 entry.key_line("id"))
                 continue
             title = _text(entry, "title", self.path) or ""
             tests = _tests(entry, self.path)
