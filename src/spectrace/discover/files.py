@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from spectrace.config import Config, register_section
+from spectrace.errors import ConfigError
 from spectrace.model import Problem, ProblemKind, TestKind
 
 # Folders never worth entering when walking a tree that is not a git checkout.
@@ -175,8 +178,62 @@ E2E_PARTS = frozenset({"e2e", "cypress", "playwright", "end_to_end", "end-to-end
 INTEGRATION_PARTS = frozenset({"integration", "integration_tests", "integration-tests", "it"})
 
 
-def kind_of(path: str) -> TestKind:
-    """unit / integration / e2e from path conventions (e2e/, tests/integration/, cypress/…)."""
+KINDS_SECTION = "kinds"
+register_section(KINDS_SECTION, "test kinds by path: {e2e: [patterns], integration: [...], "
+                 "unit: [...]}, gitignore-style, checked before the built-in conventions")
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """Configured path patterns per kind; the first kind whose patterns match wins."""
+
+    rules: tuple[tuple[TestKind, tuple[str, ...]], ...] = ()
+
+    @cached_property
+    def _specs(self) -> list:
+        import pathspec
+
+        return [(kind, pathspec.PathSpec.from_lines("gitignore", patterns))
+                for kind, patterns in self.rules]
+
+    def match(self, path: str) -> TestKind | None:
+        for kind, spec in self._specs:
+            if spec.match_file(path):
+                return kind
+        return None
+
+
+def kind_rules(config: Config) -> KindRules:
+    """The `kinds:` section of the config, checked: `{e2e|integration|unit: [patterns]}`."""
+    section = config.extra.get(KINDS_SECTION)
+    if section is None:
+        return KindRules()
+    where = config.source
+    if not isinstance(section, dict):
+        raise ConfigError("`kinds` must map e2e, integration or unit to path patterns",
+                          where, getattr(section, "line", None))
+    rules = []
+    for key, value in section.items():
+        line = section.key_line(key) if hasattr(section, "key_line") else None
+        if key not in {k.value for k in TestKind}:
+            raise ConfigError(f"unknown test kind {key!r} in `kinds`; use e2e, integration "
+                              "or unit", where, line)
+        patterns = [value] if isinstance(value, str) else value
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ConfigError(f"`kinds.{key}` must be a list of path patterns", where, line)
+        rules.append((TestKind(key), tuple(patterns)))
+    # e2e before integration before unit, whatever order the file lists them in.
+    order = [TestKind.E2E, TestKind.INTEGRATION, TestKind.UNIT]
+    return KindRules(tuple(sorted(rules, key=lambda rule: order.index(rule[0]))))
+
+
+def kind_of(path: str, rules: KindRules | None = None) -> TestKind:
+    """unit / integration / e2e: configured patterns first, then path conventions
+    (e2e/, cypress/, playwright/, tests/integration/, a Rust crate's tests/ folder…)."""
+    if rules is not None:
+        configured = rules.match(path)
+        if configured is not None:
+            return configured
     parts = path.lower().split("/")
     folders = parts[:-1]
     name = parts[-1]
@@ -184,4 +241,6 @@ def kind_of(path: str) -> TestKind:
         return TestKind.E2E
     if any(p in INTEGRATION_PARTS for p in folders) or "integration" in name:
         return TestKind.INTEGRATION
+    if name.endswith(".rs") and "tests" in folders:
+        return TestKind.INTEGRATION  # Cargo's own name for the files in a crate's tests/
     return TestKind.UNIT
