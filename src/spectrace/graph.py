@@ -24,8 +24,6 @@ from spectrace.model import (
     TestFile,
 )
 
-_RUNS = frozenset({LinkState.OK, LinkState.PASSED})
-
 
 def _spec(node_id: str) -> str:
     return f"spec:{node_id}"
@@ -160,8 +158,11 @@ class TraceGraph:
             return Verdict(Status.PARTIAL, note or "partial by mapping")
         if LinkState.FAILED in states:
             return Verdict(Status.PARTIAL, note or "a linked test failed")
-        if states & _RUNS:
+        if LinkState.PASSED in states or LinkState.OK in states and not self.linkage.results:
             return Verdict(Status.COVERED, note)
+        if LinkState.OK in states:
+            # With results, covered means "passed": a test with no result proves nothing.
+            return Verdict(Status.PARTIAL, note or "no result for any linked test")
         if LinkState.XFAIL in states:
             return Verdict(Status.PARTIAL, note or "known gap: expected to fail")
         return Verdict(Status.PARTIAL, note or "every linked test is skipped")

@@ -25,8 +25,8 @@ from spectrace.model import (
 from spectrace.specs.ids import IdMatcher, name_form
 
 # When two sources link the same test to the same case, the report shows the strongest.
-_SOURCE_RANK = {LinkSource.MAPPING: 0, LinkSource.MARKER: 1, LinkSource.EXPECTED_NAME: 2,
-                LinkSource.ID_IN_CODE: 3}
+_SOURCE_RANK = {LinkSource.MAPPING: 0, LinkSource.MARKER: 1, LinkSource.RESULTS: 2,
+                LinkSource.EXPECTED_NAME: 3, LinkSource.ID_IN_CODE: 4}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Linkage:
     links: tuple[Link, ...]
     problems: tuple[Problem, ...]
     declared: Mapping[str, Declared] = field(default_factory=dict)
+    results: bool = False  # test results were given: a covered case needs a passed test
 
 
 class TestIndex:
@@ -91,8 +92,13 @@ def combine_states(states: Iterable[LinkState]) -> LinkState:
 
 
 def link(spec: Spec, scan: Scan, entries: Iterable[MappingEntry], ids: IdMatcher,
-         outcomes: Mapping[str, LinkState] | None = None) -> Linkage:
-    """Every link between spec nodes and tests, and the problems found on the way."""
+         outcomes: Mapping[str, LinkState] | None = None,
+         result_ids: Mapping[str, tuple[str, ...]] | None = None) -> Linkage:
+    """Every link between spec nodes and tests, and the problems found on the way.
+
+    `outcomes` (node id → state) and `result_ids` (node id → `spec` properties) come
+    from test results; `outcomes` is None when no results were given.
+    """
     index = TestIndex(scan.files, outcomes, scan.paths)
     nodes = {node.id: node for node in spec.nodes}
     cases = {node.id: node for node in spec.nodes if node.kind is NodeKind.CASE}
@@ -103,9 +109,13 @@ def link(spec: Spec, scan: Scan, entries: Iterable[MappingEntry], ids: IdMatcher
         for test in test_file.tests:
             linker.markers(test_file, test)
             linker.ids_in_code(test_file, test)
+            stated = (result_ids or {}).get(test_file.node_id(test))
+            if stated:
+                linker.markers(test_file, test, stated, LinkSource.RESULTS)
     for case in cases.values():
         linker.expected_names(case)
-    return Linkage(tuple(linker.result()), tuple(linker.problems), dict(linker.declared))
+    return Linkage(tuple(linker.result()), tuple(linker.problems), dict(linker.declared),
+                   results=outcomes is not None)
 
 
 class _Linker:
@@ -240,13 +250,14 @@ class _Linker:
 
     # -- markers and ids in code -----------------------------------------------------
 
-    def markers(self, test_file: TestFile, test: Test) -> None:
+    def markers(self, test_file: TestFile, test: Test, stated: Iterable[str] | None = None,
+                source: LinkSource = LinkSource.MARKER) -> None:
         origin = f"{test_file.path}:{test.line}"
-        for raw in test.ids:
+        for raw in test.ids if stated is None else stated:
             found = self.ids.full(raw) or tuple(self.ids.find_all(raw)) or (raw.strip(),)
             for node_id in found:
                 if node_id in self.nodes:
-                    self.add(self._link(node_id, test_file, test, LinkSource.MARKER, origin))
+                    self.add(self._link(node_id, test_file, test, source, origin))
                 else:
                     self.problems.append(Problem(
                         ProblemKind.UNKNOWN_ID,

@@ -71,6 +71,7 @@ class LinkSource(str, Enum):
     MARKER = "marker"
     ID_IN_CODE = "id-in-code"
     EXPECTED_NAME = "expected-name"
+    RESULTS = "results"  # a `spec` property on a testcase in a JUnit results file
 
     def __str__(self) -> str:
         return self.value

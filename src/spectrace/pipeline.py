@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spectrace.config import Config, SpecSource
 from spectrace.errors import ConfigError
@@ -12,7 +13,11 @@ from spectrace.graph import TraceGraph
 from spectrace.link import Linkage, link
 from spectrace.mapping import find_mapping_files, load_mapping_files
 from spectrace.model import DocKind, LinkState, Scan, Spec
+from spectrace.results.gaps import gap_markers, mark_gaps
 from spectrace.specs.ids import IdMatcher
+
+if TYPE_CHECKING:
+    from spectrace.results import Results
 
 SPEC_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 
@@ -71,19 +76,28 @@ def scan_repo(config: Config) -> Scan:
 
 def outcomes(config: Config, scan: Scan) -> dict[str, LinkState] | None:
     """Per-test outcomes from --results files, keyed by node id; None without results."""
+    found = results(config, scan)
+    return found.outcomes if found is not None else None
+
+
+def results(config: Config, scan: Scan) -> Results | None:
+    """Outcomes and `spec` properties from --results files; None without results."""
     if not config.results:
         return None
-    from spectrace.results import load_outcomes
+    from spectrace.results import load_results
 
-    return load_outcomes(config.results, scan, config)
+    return load_results(config.results, scan, config)
 
 
 def build_trace(config: Config) -> Trace:
     spec, spec_paths = load_spec(config)
-    scan = scan_repo(config)
+    # Tests carrying a gap marker count as expected to fail: known gaps.
+    scan = mark_gaps(scan_repo(config), gap_markers(config))
     entries = load_mapping_files(find_mapping_files(mapping_globs(config), config.root))
     ids = IdMatcher(config.id_patterns, config.source)
-    linkage = link(spec, scan, entries, ids, outcomes(config, scan))
+    found = results(config, scan)
+    linkage = link(spec, scan, entries, ids, found.outcomes if found else None,
+                   found.spec_ids if found else None)
     graph = TraceGraph(spec, scan, linkage)
     return Trace(config, spec, scan, linkage, graph, revision(config.root), spec_paths)
 
