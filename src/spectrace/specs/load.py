@@ -9,7 +9,7 @@ from spectrace.errors import SpecError
 from spectrace.model import DocKind, Spec
 from spectrace.specs.ids import IdMatcher
 from spectrace.specs.markdown import parse_markdown
-from spectrace.specs.merge import merge
+from spectrace.specs.merge import merge_specs
 from spectrace.specs.yamlspec import parse_yaml_spec
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -28,7 +28,7 @@ def load_specs(sources: Sequence[tuple[Path, str, DocKind | None]], ids: IdMatch
         else:
             raise SpecError("not a spec document: spec files end in "
                             f"{', '.join(MARKDOWN_SUFFIXES + YAML_SUFFIXES)}", shown)
-    return merge(docs)
+    return merge_specs(docs)
 
 
 def read_spec(file: Path, shown: str) -> str:

@@ -246,6 +246,9 @@ def _table_entries(table: Table, ids: IdMatcher, summary: bool, tree: _Tree) -> 
             if id_column:
                 tree.bad_ids.append((row.line, f"{text!r} in the {header or 'id'!r} column "
                                                 f"is not a case id"))
+            elif columns.is_feature_list_header(header):
+                # A plan reads such a row as a note; a model as a feature without an id.
+                entries.append(_Entry("name", text, row.line))
             continue
         written, title = found
         if not title and title_col is not None and title_col < len(row.cells):

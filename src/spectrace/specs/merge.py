@@ -11,7 +11,7 @@ from spectrace.specs.outline import duplicate
 from spectrace.specs.slugs import normalise
 
 
-def merge(docs: Sequence[Spec]) -> Spec:
+def merge_specs(docs: Sequence[Spec]) -> Spec:
     """One Spec of every document's nodes, parents before children, ids unique.
 
     Models come first so that plans find the sections to attach to. A plan area (or

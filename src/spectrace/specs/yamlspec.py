@@ -65,10 +65,10 @@ class _Reader:
             raise SpecError(f"{what} needs an `id` or a `title`", self.path, entry.line)
         here = self.out.add(kind, title or "", parent, entry.line, node_id) or parent
         for key in entry:  # in the order written, so nodes keep document order
-            children = _list(entry, key, self.path)
             if key == "cases":
-                self.cases(children, here)
+                self.cases(_list(entry, key, self.path), here)
             elif key in _CHILD_KINDS:
+                children = _list(entry, key, self.path)
                 for i, child in enumerate(children):
                     self.container(child, _CHILD_KINDS[key], here, children.item_line(i))
 
