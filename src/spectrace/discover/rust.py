@@ -39,16 +39,10 @@ class RustDiscoverer:
             return False
         # `benches/` and `examples/` are Cargo targets only beside a crate's `src/`; a module
         # folder of that name inside `src/` is ordinary code that may hold tests.
-        for folder in reversed(folders):
-            if folder in ("src", "tests"):
-                return True
-            if folder in _NOT_TESTED_DIRS:
-                return False
-        return True
+        return not any(folder in _NOT_TESTED_DIRS and "src" not in folders[:i]
+                       for i, folder in enumerate(folders))
 
     def parse(self, text: str, path: str, kind: TestKind) -> TestFile:
-        if kind is TestKind.UNIT and _is_integration_path(path):
-            kind = TestKind.INTEGRATION  # Cargo calls every `tests/` target an integration test
         if "test" not in text:  # `#[test`, `::test`, `rstest`, `test_case`, `proptest!`
             return TestFile(path, Language.RUST, kind)
         source = text.encode("utf-8", "surrogatepass")
@@ -99,15 +93,6 @@ def module_path(path: str, files: Container[str] = frozenset()) -> str | None:
     *module_folders, name = inner
     stem = name[:-3]
     return "::".join(module_folders if stem == "mod" else [*module_folders, stem])
-
-
-def _is_integration_path(path: str) -> bool:
-    # The innermost of `src/` and `tests/` decides: `crates/x/tests/it.rs` is an
-    # integration target, `tests/fixtures/x/src/lib.rs` is a library.
-    for folder in reversed(path.split("/")[:-1]):
-        if folder in ("src", "tests"):
-            return folder == "tests"
-    return False
 
 
 # --- the scan ------------------------------------------------------------------------
@@ -384,21 +369,35 @@ def _argument_count(attribute: tree_sitter.Node) -> int | None:
 def _string_value(node: tree_sitter.Node, source: bytes) -> str | None:
     if node.type not in ("string_literal", "raw_string_literal"):
         return None
-    content = next((c for c in node.named_children if c.type == "string_content"), None)
-    raw = text(content, source) if content is not None else ""
-    if node.type == "string_literal":
-        # Enough unescaping for a reason or a doc line; `\u{…}` and friends stay as written.
-        raw = re.sub(r"\\\n\s*", "", raw)
-        raw = raw.replace('\\"', '"').replace("\\n", "\n").replace("\\t", "\t") \
-            .replace("\\\\", "\\")
-    return raw
+    if node.type == "raw_string_literal":
+        content = next((c for c in node.named_children if c.type == "string_content"), None)
+        return text(content, source) if content is not None else ""
+    # Escapes are nodes of their own between pieces of content, so take the literal
+    # between its quotes and undo the escapes Rust defines.
+    return _ESCAPE.sub(_unescape, text(node, source)[1:-1])
+
+
+_ESCAPE = re.compile(r"\\(\n\s*|u\{([0-9a-fA-F]{1,6})\}|x([0-9a-fA-F]{2})|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
+def _unescape(match: re.Match) -> str:
+    body = match.group(1)
+    number = match.group(2) or match.group(3)
+    if number is not None:
+        code = int(number, 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+    if body[0] == "\n":
+        return ""  # a backslash at the end of a line joins it with the next
+    return _SIMPLE_ESCAPES.get(body, body)
 
 
 def _doc_lines(node: tree_sitter.Node, source: bytes) -> list[str]:
     doc = node.child_by_field_name("doc")
     body = text(doc, source) if doc is not None else ""
     if node.type == "block_comment":
-        return [re.sub(r"^\s*\*?\s?", "", line).rstrip() for line in body.splitlines()]
+        # Leading ` * ` decorations are layout, not text.
+        return [re.sub(r"^\s*\*?\s*", "", line).rstrip() for line in body.splitlines()]
     return [body[1:].rstrip() if body.startswith(" ") else body.rstrip()]
 
 
