@@ -28,7 +28,8 @@ def rows(spec: Spec) -> list[tuple[str, str, str, str | None, int]]:
 def test_the_yaml_fixture():
     spec = parse_yaml_spec((SPECS / "gateway-plan.yaml").read_text(), "specs/gateway-plan.yaml",
                            None, IDS)
-    assert [(*r, n.expected_tests, n.numbered) for r, n in zip(rows(spec), spec.nodes)] == [
+    found = [(*r, n.expected_tests, n.numbered) for r, n in zip(rows(spec), spec.nodes, strict=True)]
+    assert found == [
         ("area", "3", "Inference", None, 5, (), True),
         ("area", "3.1", "Chat Completions", "3", 8, (), True),
         ("case", "3.1.1", "Non-streaming", "3.1", 11,
@@ -89,7 +90,8 @@ def test_the_kind_comes_from_the_caller_the_document_the_name_or_the_content():
     ("- id: '1'\n", 1, "a YAML spec is a mapping with `areas:`"),
     ("areas: {id: '1'}\n", 1, "`areas` must be a list, not a mapping"),
     ("areas:\n  - just a title\n", 2, "an area must be a mapping"),
-    ("areas:\n  - id: '1'\n    titel: Chat\n", 3, "unknown key 'titel' in an area; did you mean 'title'?"),
+    ("areas:\n  - id: '1'\n    titel: Chat\n", 3,
+     "unknown key 'titel' in an area; did you mean 'title'?"),
     ("aeras: []\n", 1, "unknown key 'aeras' in a YAML spec; did you mean 'areas'?"),
     ("areas:\n  - description: nothing else\n", 2, "an area needs an `id` or a `title`"),
     ("areas:\n  - title: A\n    features:\n      - title: B\n        areas: []\n", 5,

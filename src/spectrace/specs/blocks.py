@@ -48,7 +48,6 @@ class Item:
     text: str
     line: int
     depth: int
-    code: tuple[str, ...] = ()
 
 
 Block = Heading | Table | Item
@@ -98,11 +97,10 @@ def read_blocks(markdown: str) -> list[Block]:
             lists += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists -= 1
-        elif token.type == "list_item_open":
+        elif token.type == "list_item_open" and i + 2 < len(tokens) \
+                and tokens[i + 1].type == "paragraph_open":
             # An item's own text is the paragraph that opens it, if it opens with one.
-            if i + 2 < len(tokens) and tokens[i + 1].type == "paragraph_open":
-                inline = tokens[i + 2]
-                blocks.append(Item(plain(inline), _line(token), lists - 1, code_spans(inline)))
+            blocks.append(Item(plain(tokens[i + 2]), _line(token), lists - 1))
         i += 1
     return blocks
 

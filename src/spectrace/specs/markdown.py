@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -55,7 +55,9 @@ class _Entry:
     Mutable only while one document is read: children arrive after their parent.
     """
 
-    origin: str  # "heading", "row" (a row with ids), "name" (a row naming a feature), "item", "lead"
+    # "heading", "row" (a table row with ids), "name" (a row naming a feature),
+    # "item" (a list item with ids), "lead" (the document itself)
+    origin: str
     title: str
     line: int
     ids: tuple[str, ...] = ()  # case ids it states; a range states several
@@ -213,21 +215,14 @@ def _table_entries(table: Table, ids: IdMatcher, summary: bool, tree: _Tree) -> 
         return []
 
     id_col = next((c for c in range(width) if columns.is_id_header(headers[c])), 0)
-    cells = column(id_col) if width else []
-    filled = [t for t in cells if not columns.is_placeholder(t)]
-    exact = sum(1 for t in filled if ids.full(t))
-    starts = sum(1 for t in filled if ids.at_start(t))
+    cells = column(id_col)
     header = headers[id_col] if width else ""
-    if columns.is_id_header(header):
-        # "#" over 1, 2, 3 numbers rows; it is not an id column at all.
-        id_column = not (starts == 0 and header.strip().lower() in columns.ROW_NUMBER_HEADERS
-                         and all(t.strip().isdigit() for t in filled))
-    else:
-        id_column = exact > 0 and 2 * exact >= len(filled)
-    if not id_column and (starts == 0 or id_col != 0):
-        if width and starts == 0 and not columns.is_id_header(headers[0]) \
+    id_column = _is_id_column(header, cells, ids)
+    if not id_column and (id_col != 0 or not any(ids.at_start(t) for t in cells)):
+        if width and not columns.is_id_header(headers[0]) \
                 and columns.is_feature_list_header(headers[0]):
-            return [_Entry("name", t, row.line) for t, row in zip(column(0), table.rows)
+            return [_Entry("name", t, row.line)
+                    for t, row in zip(column(0), table.rows, strict=True)
                     if not columns.is_placeholder(t)]
         return []
 
@@ -238,7 +233,7 @@ def _table_entries(table: Table, ids: IdMatcher, summary: bool, tree: _Tree) -> 
     title_col = min(ranked)[1] if ranked else None
 
     entries = []
-    for text, row in zip(cells, table.rows):
+    for text, row in zip(cells, table.rows, strict=True):
         if columns.is_placeholder(text):
             continue
         found = _leading_ids(text, ids)
@@ -257,6 +252,22 @@ def _table_entries(table: Table, ids: IdMatcher, summary: bool, tree: _Tree) -> 
         entries.append(_Entry("row", title, row.line, written,
                               written[0] if len(written) == 1 else None, expected=expected))
     return entries
+
+
+def _is_id_column(header: str, cells: Sequence[str], ids: IdMatcher) -> bool:
+    """Named like one ("ID", "Case ID", "#"), or most of its cells are exactly ids.
+
+    In an id column every other cell is a malformed id; elsewhere a cell without an id
+    is just a row that is not a case.
+    """
+    filled = [t for t in cells if not columns.is_placeholder(t)]
+    if columns.is_id_header(header):
+        # "#" over 1, 2, 3 numbers rows; it is not an id column at all.
+        return not (header.strip().lower() in columns.ROW_NUMBER_HEADERS
+                    and all(t.strip().isdigit() for t in filled)
+                    and not any(ids.at_start(t) for t in filled))
+    exact = sum(1 for t in filled if ids.full(t))
+    return exact > 0 and 2 * exact >= len(filled)
 
 
 def _all_counts(cells: Sequence[str]) -> bool:
@@ -408,7 +419,9 @@ def _check_totals(stated: Sequence[_Stated], out: Outline, ids: IdMatcher) -> No
                         row.line, target)
 
 
-def _stated_section(label, nodes, by_id, ids, cases_in):
+def _stated_section(label: str, nodes: Sequence[SpecNode], by_id: Mapping[str, SpecNode],
+                    ids: IdMatcher, cases_in: Callable[[SpecNode], int],
+                    ) -> tuple[str | None, int | None, str | None]:
     """(how to name it, cases counted or None when missing, section id) — (None, …) to skip."""
     if normalise(label) in columns.TOTAL_LABELS:
         return "in total", sum(1 for n in nodes if n.kind is NodeKind.CASE), None
