@@ -90,7 +90,8 @@ def parse_junit(data: bytes | str, path: str) -> list[CaseResult]:
                            "expected <testsuites> or <testsuite>", path,
                            builder.lines.get(id(root), 1))
     out: list[CaseResult] = []
-    _walk(root, "", None, path, builder.lines, out)
+    _walk(root, root.get("name", ""), root.get("file") or root.get("filepath"), path,
+          builder.lines, out)
     return out
 
 
