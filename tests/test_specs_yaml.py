@@ -28,7 +28,8 @@ def rows(spec: Spec) -> list[tuple[str, str, str, str | None, int]]:
 def test_the_yaml_fixture():
     spec = parse_yaml_spec((SPECS / "gateway-plan.yaml").read_text(), "specs/gateway-plan.yaml",
                            None, IDS)
-    found = [(*r, n.expected_tests, n.numbered) for r, n in zip(rows(spec), spec.nodes, strict=True)]
+    found = [(*r, n.expected_tests, n.numbered)
+             for r, n in zip(rows(spec), spec.nodes, strict=True)]
     assert found == [
         ("area", "3", "Inference", None, 5, (), True),
         ("area", "3.1", "Chat Completions", "3", 8, (), True),
