@@ -1,4 +1,4 @@
-"""Rust tests found statically with tree-sitter: `#[test]`, `#[*::test]`, rstest, test_case, proptest."""
+"""Rust tests found statically with tree-sitter: `#[test]`, `#[*::test]`, rstest, test_case…"""
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ _TEST_ATTRIBUTES = frozenset({"test", "rstest", "test_case", "test_matrix", "was
 _NOT_MARKERS = frozenset({"case", "values", "doc", "ignore"})
 # Folders whose `.rs` files `cargo test` does not run: build output, and the bench and
 # example targets, which Cargo builds with `test = false` unless a manifest says otherwise.
-_NOT_TESTED_DIRS = frozenset({"benches", "examples"})
+_NOT_TESTED_DIRS = frozenset({"target", "benches", "examples"})
+# A file holding none of these cannot declare a test (`#[test`, `::test`, `rstest`,
+# `test_case`, `proptest!`, `wasm_bindgen_test`, `#[quickcheck]`), so it is not parsed.
+_TEST_WORDS = ("test", "quickcheck")
 _SPEC_LINE = re.compile(r"^\s*spec\s*:\s*(?P<ids>.+?)\s*$", re.IGNORECASE)
 _CRATE_ROOTS = frozenset({"lib.rs", "main.rs"})
 
@@ -35,15 +38,13 @@ class RustDiscoverer:
         if not path.endswith(".rs"):
             return False
         folders = path.split("/")[:-1]
-        if "target" in folders:
-            return False
-        # `benches/` and `examples/` are Cargo targets only beside a crate's `src/`; a module
-        # folder of that name inside `src/` is ordinary code that may hold tests.
+        # These folders mean Cargo's output and targets only outside a crate's `src/`; a
+        # module folder of that name inside `src/` is ordinary code that may hold tests.
         return not any(folder in _NOT_TESTED_DIRS and "src" not in folders[:i]
                        for i, folder in enumerate(folders))
 
     def parse(self, text: str, path: str, kind: TestKind) -> TestFile:
-        if "test" not in text:  # `#[test`, `::test`, `rstest`, `test_case`, `proptest!`
+        if not any(word in text for word in _TEST_WORDS):
             return TestFile(path, Language.RUST, kind)
         source = text.encode("utf-8", "surrogatepass")
         tree = parser_for("rust").parse(source)
