@@ -164,7 +164,7 @@ def test_unknown_case_in_a_mapping_is_a_problem_not_a_crash(gateway):
     data = json.loads(run("report", str(gateway), "--format", "json").stdout)
     unknown = [p for p in data["problems"] if p["kind"] == "unknown-id"]
     assert {"kind": "unknown-id", "message": "mapping names case '9.1', which no spec defines",
-            "path": "mappings/coverage.yaml", "line": 17, "target": "9.1"} in unknown
+            "path": "mappings/coverage.yaml", "line": 15, "target": "9.1"} in unknown
 
 
 @pytest.mark.spec("6.6")

@@ -120,8 +120,13 @@ def anchor(heading: str) -> str:
 
 def _area(area: AreaView) -> list[str]:
     out = [f"## {inline(area.heading)}", ""]
-    out.append(f"{_status(area.status)} {_fraction(area.counts)} cases covered"
-               + (f" — {inline(area.note)}" if area.note else "") + ".")
+    if area.counts.total:
+        out.append(f"{_status(area.status)} {_fraction(area.counts)} cases covered"
+                   + (f" — {inline(area.note)}" if area.note else "") + ".")
+    else:
+        out.append(f"{_status(area.status)} No testing-plan cases"
+                   + (f" — {inline(area.note)}" if area.note and area.note != "no cases" else "")
+                   + ".")
     out.append("")
     if area.features:
         out += ["| Feature | Cases covered | Status |", "|---|---|---|"]
@@ -138,10 +143,27 @@ def _area(area: AreaView) -> list[str]:
         out.append(f"All {_plural(len(area.cases), 'case')} covered in {_files(area.files)}.")
         return out + [""]
     out += ["| Testing Plan Case | Automated Test File | Status |", "|---|---|---|"]
-    for case in area.cases:
-        out.append(f"| {cell(case.id)} {cell(case.title)} | {_case_files(case)} | "
-                   f"{_status(case.status, case.note)} |")
+    for first, last in _runs(area.cases):
+        ids = first.id if first is last else f"{first.id}–{last.id}"
+        out.append(f"| {cell(ids)} {cell(first.title)} | {_case_files(first)} | "
+                   f"{_status(first.status, first.note)} |")
     return out + [""]
+
+
+def _runs(cases: tuple[CaseView, ...]) -> list[tuple[CaseView, CaseView]]:
+    """Consecutive cases that read the same (a plan's range, `3.4.1-3.4.4`) share a row."""
+    runs: list[list[CaseView]] = []
+    for case in cases:
+        if runs and _same_row(runs[-1][-1], case):
+            runs[-1].append(case)
+        else:
+            runs.append([case])
+    return [(run[0], run[-1]) for run in runs]
+
+
+def _same_row(a: CaseView, b: CaseView) -> bool:
+    return (a.title, a.status, a.note, a.feature, _case_files(a)) == (
+        b.title, b.status, b.note, b.feature, _case_files(b))
 
 
 def _case_files(case: CaseView) -> str:
