@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,30 @@ def test_failed_replace_keeps_the_old_file_and_removes_the_temp(tmp_path, monkey
         write_output(str(target), "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+@pytest.mark.spec("6.5")
+def test_devices_and_fifos_are_written_in_place_never_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_output(str(fifo), "through the pipe\n", announce=False)
+    reader.join(5)
+    assert received == [b"through the pipe\n"]
+    assert fifo.is_fifo()
+    write_output("/dev/null", "gone\n", announce=False)
+    assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.spec("6.5")
+def test_symlinked_output_writes_the_target_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.md"
+    real.write_text("old\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    write_output(str(link), "new\n", announce=False)
+    assert link.is_symlink() and real.read_text() == "new\n"

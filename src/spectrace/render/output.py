@@ -16,6 +16,15 @@ def _umask() -> int:
     return mask
 
 
+def _write_special(shown: str, target: Path, content: str | bytes) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with target.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
+
+
 def write_output(path: str, content: str | bytes, *, announce: bool = True) -> None:
     """Write `content` to `path` atomically (temp file + rename); `-` writes to stdout.
 
@@ -30,6 +39,12 @@ def write_output(path: str, content: str | bytes, *, announce: bool = True) -> N
             sys.stdout.flush()
         return
     target = Path(path)
+    if target.is_symlink():
+        # Write where the link points; renaming over it would replace the link itself.
+        target = target.resolve()
+    if target.exists() and not target.is_file() and not target.is_dir():
+        _write_special(path, target, content)  # /dev/stdout, a fifo: no rename possible
+        return
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {path}: folder {parent} does not exist")
