@@ -83,6 +83,17 @@ def test_roll_up_to_features_and_areas(graph):
     assert sum([Counts(1, 0, 0), Counts(0, 2, 1)]) == Counts(1, 2, 1)
 
 
+@pytest.mark.spec("4.2", "1.2.3")
+def test_a_feature_without_cases_keeps_its_area_from_reading_covered():
+    tree = spec(area("1", "Chat"), case("1.1", "Stream", "1"),
+                feature("1/suggest", "Suggestions", "1", numbered=False))
+    files = scan(make_file("t.py", Test("test_s", "test_s", 1, ids=("1.1",))))
+    graph = TraceGraph(tree, files, link(tree, files, [], IdMatcher()))
+    assert graph.status_of("1.1") is Status.COVERED
+    assert graph.status_of("1") is Status.PARTIAL
+    assert graph.counts("1").fraction == "1/1"
+
+
 @pytest.mark.spec("4.3", "4.4")
 def test_orphans_and_reverse_lookup(graph):
     assert [t.qualname for _, t in graph.orphan_tests()] == ["test_helper_orphan"]

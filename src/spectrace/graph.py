@@ -177,6 +177,10 @@ class TraceGraph:
                 return self._case_verdict(node_id)
             return Verdict(Status.MISSING, "no cases")
         statuses = {verdicts[c.id].status for c in cases}
+        # A feature without cases inside this node (an unbuilt guardrail) keeps it from
+        # reading as fully covered.
+        statuses |= {verdicts[f.id].status for f in self.features_under(node_id)
+                     if not self.cases_under(f.id)}
         note = declared.note if declared else None
         if statuses == {Status.COVERED}:
             return Verdict(Status.COVERED, note)
