@@ -52,6 +52,8 @@ def report_dict(view: ReportView) -> dict[str, Any]:
              "target": p.target}
             for p in view.problems
         ],
+        # Additive: tests that cover no case, so `diff` can tell which ones are new.
+        "orphans": [{"path": o.path, "name": o.name, "line": o.line} for o in view.orphans],
     }
 
 

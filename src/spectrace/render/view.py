@@ -80,6 +80,15 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class OrphanView:
+    """A test that covers no case."""
+
+    path: str
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
 class ReportView:
     title: str
     root: str
@@ -89,6 +98,7 @@ class ReportView:
     summary: Summary
     areas: tuple[AreaView, ...]
     problems: tuple[Problem, ...]
+    orphans: tuple[OrphanView, ...] = ()
 
     @property
     def short_commit(self) -> str | None:
@@ -139,13 +149,14 @@ def build_view(trace: Trace) -> ReportView:
 
     files = trace.scan.files
     tests = [t for f in files for t in f.tests]
+    orphans = graph.orphan_tests()
     summary = Summary(
         areas=graph.area_counts(),
         cases=graph.counts(),
         test_files=len(files),
         tests=len(tests),
         tests_skipped=sum(t.skipped for t in tests),
-        orphan_tests=len(graph.orphan_tests()),
+        orphan_tests=len(orphans),
     )
     return ReportView(
         title=trace.config.title,
@@ -156,5 +167,6 @@ def build_view(trace: Trace) -> ReportView:
         summary=summary,
         areas=tuple(areas),
         problems=tuple(graph.problems()),
+        orphans=tuple(OrphanView(f.path, t.qualname, t.line) for f, t in orphans),
     )
 
