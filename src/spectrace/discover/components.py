@@ -433,3 +433,28 @@ def cargo_lib_name(text: str) -> str | None:
     if isinstance(package, dict) and isinstance(package.get("name"), str):
         return package["name"].replace("-", "_")
     return None
+
+
+def cargo_dependencies(text: str) -> dict[str, str]:
+    """Dependency key (as code names it, before `-` → `_`) → package name, of every kind
+    (normal, dev, build, per target)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+    tables = [data]
+    targets = data.get("target")
+    if isinstance(targets, dict):
+        tables += [t for t in targets.values() if isinstance(t, dict)]
+    found = {}
+    for table in tables:
+        for section in ("dependencies", "dev-dependencies", "build-dependencies"):
+            deps = table.get(section)
+            if not isinstance(deps, dict):
+                continue
+            for key, spec in deps.items():
+                package = spec.get("package") if isinstance(spec, dict) else None
+                found[key] = package if isinstance(package, str) else key
+    return found

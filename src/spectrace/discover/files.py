@@ -237,10 +237,16 @@ def kind_of(path: str, rules: KindRules | None = None) -> TestKind:
     parts = path.lower().split("/")
     folders = parts[:-1]
     name = parts[-1]
-    if any(p in E2E_PARTS for p in folders) or ".e2e." in name or name.endswith("_e2e.py"):
+    if any(_is_e2e_folder(p) for p in folders) or ".e2e." in name or ".cy." in name \
+            or name.endswith("_e2e.py"):
         return TestKind.E2E
     if any(p in INTEGRATION_PARTS for p in folders) or "integration" in name:
         return TestKind.INTEGRATION
     if name.endswith(".rs") and "tests" in folders:
         return TestKind.INTEGRATION  # Cargo's own name for the files in a crate's tests/
     return TestKind.UNIT
+
+
+def _is_e2e_folder(name: str) -> bool:
+    """e2e/, cypress/… and the usual compounds: e2e-web/, web-e2e/, e2e_tests/."""
+    return name in E2E_PARTS or name.startswith(("e2e-", "e2e_")) or name.endswith(("-e2e", "_e2e"))

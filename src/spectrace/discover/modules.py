@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import posixpath
+import re
 import tokenize
 from spectrace.model import Language, Module
 
@@ -28,6 +29,10 @@ TEST_FOLDERS = frozenset({
 })
 # Declaration files describe types only: nothing in them runs, so nothing is to test.
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+# Build and test tooling, not the product: vite.config.ts, jest.setup.js, setup.py, build.rs…
+TOOLING_NAME = re.compile(
+    r"^(?:[\w.-]+\.config|(?:jest|vitest|playwright)\.setup|setupTests)\.[cm]?[jt]sx?$"
+    r"|^(?:setup|conftest|noxfile)\.py$|^build\.rs$")
 
 
 def language_of(path: str) -> Language | None:
@@ -40,14 +45,16 @@ def in_test_folder(path: str) -> bool:
 
 
 def is_module_path(path: str, is_test_file: bool) -> bool:
-    """A source file that is code under test: not a test file, not test support code.
+    """A source file that is code under test: not a test file, not test support code,
+    not build or test tooling (`*.config.ts`, `setup.py`, `conftest.py`, `build.rs`).
 
     `is_test_file` is the discoverers' answer for the path. Rust is the exception: its
     unit tests live inside the modules they test, so a `.rs` file is a test file only
     under a tests/ or benches/ folder (or named tests.rs/test.rs, a `mod tests;` file).
     """
     language = language_of(path)
-    if language is None or path.endswith(DECLARATION_SUFFIXES) or in_test_folder(path):
+    if language is None or path.endswith(DECLARATION_SUFFIXES) or in_test_folder(path) \
+            or TOOLING_NAME.match(posixpath.basename(path)):
         return False
     if language is Language.RUST:
         return posixpath.basename(path) not in ("tests.rs", "test.rs")
