@@ -1,0 +1,881 @@
+"""Python tests found the way pytest collects them, read statically with `ast`."""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from math import prod
+from typing import Any
+
+from spectrace.discover.pytest_config import (
+    CollectIgnores,
+    PytestSettings,
+    load_pytest_settings,
+    read_pytest_settings,
+)
+from spectrace.model import Language, Problem, ProblemKind, Test, TestFile, TestKind
+
+__all__ = ["PythonDiscoverer", "PytestSettings", "load_pytest_settings", "read_pytest_settings"]
+
+_GLOB_CHARS = ("*", "?", "[")
+_UNITTEST_DECORATORS = frozenset(
+    {"unittest.skip", "unittest.skipIf", "unittest.skipUnless", "unittest.expectedFailure"})
+_FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
+_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
+_ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
+_ABC = frozenset({"abc.ABC", "abc.ABCMeta"})
+_SPEC_LINE = re.compile(r"^(?:spec|covers)\s*:\s*(.+)$", re.IGNORECASE)
+_ID_TOKEN = re.compile(r"^[\w.\-\u2013\u2014]*\d[\w.\-\u2013\u2014]*$")
+_MAX_DEPTH = 8  # how far a mark alias or a parameter list may be followed by name
+
+
+class PythonDiscoverer:
+    """pytest's collection rules (files, classes, functions, marks) applied to source text."""
+
+    language = Language.PYTHON
+
+    def __init__(self, settings: PytestSettings = PytestSettings()) -> None:
+        self.settings = settings
+        self._files = [_name_matcher(p) for p in settings.python_files]
+        self._norecurse = [_name_matcher(p) for p in settings.norecursedirs]
+        self._functions = _prefix_or_glob(settings.python_functions)
+        self._classes = _prefix_or_glob(settings.python_classes)
+        self._testpaths = [p.replace("\\", "/").strip("/") or "." for p in settings.testpaths
+                           if p.strip()]
+        self._conftests = CollectIgnores(settings.root) if settings.root is not None else None
+        # A file without any of these strings cannot define a name pytest collects, so
+        # it is not worth parsing. unittest methods always start with "test".
+        needles = {"test", "Test"}
+        for option in (*settings.python_functions, *settings.python_classes):
+            literal = re.split(r"[*?\[]", option, maxsplit=1)[0]
+            if not literal:
+                needles = set()  # a pattern starting with a wildcard: parse everything
+                break
+            needles.add(literal)
+        self._needles = tuple(sorted(needles))
+
+    # --- which files -----------------------------------------------------------------
+
+    def is_test_file(self, path: str) -> bool:
+        """pytest's `python_files`, `testpaths`, `norecursedirs` and ignores, for one path.
+
+        With `settings.root` set, literal `collect_ignore(_glob)` lists of the
+        conftest.py files on the way are honoured too (each conftest is read once).
+        """
+        if not path.endswith(".py"):
+            return False
+        parts = path.split("/")
+        start = 0
+        if self._testpaths:
+            start = self._under_testpaths(path, parts)
+            if start < 0:
+                return False
+            if start == len(parts):  # a testpaths entry naming the file: always collected
+                return not self._ignored(path)
+        if not any(match(parts[-1], path) for match in self._files):
+            return False
+        for depth in range(start, len(parts) - 1):
+            name = parts[depth]
+            if name == "__pycache__":
+                return False
+            folder = "/".join(parts[: depth + 1])
+            if any(match(name, folder) for match in self._norecurse):
+                return False
+        return not self._ignored(path)
+
+    def _under_testpaths(self, path: str, parts: list[str]) -> int:
+        """How many leading parts a `testpaths` entry covers; -1 when none holds the path."""
+        for entry in self._testpaths:
+            if entry == ".":
+                return 0
+            if any(c in entry for c in _GLOB_CHARS):
+                for depth in range(1, len(parts) + 1):
+                    if fnmatch.fnmatchcase("/".join(parts[:depth]), entry):
+                        return depth
+            elif path == entry or path.startswith(entry + "/"):
+                return entry.count("/") + 1
+        return -1
+
+    def _ignored(self, path: str) -> bool:
+        s = self.settings
+        if any(path == i or path.startswith(i + "/") for i in s.ignore):
+            return True
+        if s.ignore_glob:
+            parts = path.split("/")
+            prefixes = ["/".join(parts[:d]) for d in range(1, len(parts) + 1)]
+            if any(fnmatch.fnmatchcase(p, g) for g in s.ignore_glob for p in prefixes):
+                return True
+        return self._conftests is not None and self._conftests.ignored(path)
+
+    # --- what is in them ---------------------------------------------------------------
+
+    def parse(self, text: str, path: str, kind: TestKind) -> TestFile:
+        """The tests pytest would collect from `text`; a parse-error problem instead of a crash."""
+        if self._needles and not any(n in text for n in self._needles):
+            return TestFile(path, Language.PYTHON, kind)
+        if "\0" in text:  # ast refuses these without saying where (ValueError before 3.12)
+            line = text.count("\n", 0, text.find("\0")) + 1
+            return _failed(path, kind, "invalid syntax: source contains a NUL byte", line)
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError as exc:
+            return _failed(path, kind, f"invalid syntax: {exc.msg}", exc.lineno)
+        except (RecursionError, MemoryError, ValueError):
+            return _failed(path, kind, "cannot parse: nested too deeply", None)
+        try:
+            tests = tuple(_ModuleScan(tree, text, self).tests())
+        except (RecursionError, MemoryError):
+            return _failed(path, kind, "cannot parse: nested too deeply", None)
+        return TestFile(path, Language.PYTHON, kind, tests)
+
+    def is_test_function(self, name: str) -> bool:
+        return self._functions(name)
+
+    def is_test_class(self, name: str) -> bool:
+        return self._classes(name)
+
+
+def _failed(path: str, kind: TestKind, message: str, line: int | None) -> TestFile:
+    return TestFile(path, Language.PYTHON, kind,
+                    problems=(Problem(ProblemKind.PARSE_ERROR, message, path, line),))
+
+
+def _name_matcher(pattern: str):
+    """pytest's fnmatch_ex: a pattern without "/" matches the basename, else the path."""
+    pattern = pattern.replace("\\", "/")
+    if "/" in pattern:
+        regex = re.compile(fnmatch.translate(pattern if pattern.startswith("/")
+                                             else "*/" + pattern))
+        return lambda name, path: regex.match("/" + path) is not None
+    regex = re.compile(fnmatch.translate(pattern))
+    return lambda name, path: regex.match(name) is not None
+
+
+def _prefix_or_glob(options: tuple[str, ...]):
+    """pytest's `_matches_prefix_or_glob_option`: a prefix, or a glob when it has glob chars."""
+    prefixes = tuple(o for o in options)
+    globs = [re.compile(fnmatch.translate(o)) for o in options
+             if any(c in o for c in _GLOB_CHARS)]
+
+    def matches(name: str) -> bool:
+        return name.startswith(prefixes) or any(g.match(name) for g in globs)
+
+    return matches
+
+
+# --- one module ---------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Binding:
+    """What a name is bound to in a module or class namespace."""
+
+    kind: str  # "func", "class", "value", "import"
+    node: Any = None  # the def (func), the ClassDef (class), the assigned expression (value)
+    info: _ClassInfo | None = None
+
+
+@dataclass(eq=False)
+class _ClassInfo:
+    node: ast.ClassDef
+    ns: dict[str, _Binding] = field(default_factory=dict)
+    bases: list[_ClassInfo | str] = field(default_factory=list)  # local classes or dotted names
+    metaclass: str | None = None
+
+
+@dataclass(frozen=True)
+class _Mark:
+    name: str  # a pytest marker name, or one of _UNITTEST_DECORATORS
+    args: tuple[ast.expr, ...] = ()
+    kwargs: tuple[tuple[str, ast.expr], ...] = ()
+
+    def kw(self, key: str) -> ast.expr | None:
+        return next((v for k, v in self.kwargs if k == key), None)
+
+
+@dataclass
+class _ModuleSkip:
+    condition: str | None  # None: the whole module is skipped, unconditionally
+    reason: str | None
+
+
+class _ModuleScan:
+    """Binds a module's names like the interpreter would, then collects like pytest."""
+
+    def __init__(self, tree: ast.Module, text: str, finder: PythonDiscoverer) -> None:
+        self.text = text
+        self.finder = finder
+        self._lines: list[str] | None = None
+        self.imports: dict[str, str] = {}
+        self.ns: dict[str, _Binding] = {}
+        self.test_attrs: dict[int, bool] = {}  # id(def or ClassDef) -> `X.__test__ = …`
+        self.module_marks: list[_Mark] = []
+        self.module_skips: list[_ModuleSkip] = []
+        self._mro_cache: dict[int, list[_ClassInfo]] = {}
+        self._marks_cache: dict[int, list[_Mark]] = {}
+        self._bind(tree.body, self.ns, None, module=True, condition=None)
+        pytestmark = self.ns.get("pytestmark")
+        if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
+            self.module_marks = self._marks_of_value(pytestmark.node)
+
+    # --- binding ---------------------------------------------------------------------
+
+    def _bind(self, body: list[ast.stmt], ns: dict[str, _Binding],
+              outer: dict[str, _Binding] | None, *, module: bool, condition: str | None) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                ns[stmt.name] = _Binding("func", stmt)
+            elif isinstance(stmt, ast.ClassDef):
+                info = _ClassInfo(stmt)
+                info.bases = [b for b in (self._resolve_base(e, ns, outer) for e in stmt.bases)
+                              if b is not None]
+                for kw in stmt.keywords:
+                    if kw.arg == "metaclass":
+                        info.metaclass = self._dotted(kw.value)
+                self._bind(stmt.body, info.ns, ns if outer is None else outer,
+                           module=False, condition=None)
+                ns[stmt.name] = _Binding("class", stmt, info)
+            elif isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    self._assign(target, stmt.value, ns)
+                if module:
+                    self._module_call(stmt.value, condition)
+            elif isinstance(stmt, ast.AnnAssign):
+                if stmt.value is not None:
+                    self._assign(stmt.target, stmt.value, ns)
+            elif isinstance(stmt, ast.AugAssign):
+                self._assign(stmt.target, None, ns)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                self._import(stmt, ns)
+            elif isinstance(stmt, ast.Delete):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        ns.pop(target.id, None)
+            elif isinstance(stmt, ast.If):
+                test = self._source(stmt.test)
+                self._bind(stmt.body, ns, outer, module=module,
+                           condition=_and(condition, test))
+                self._bind(stmt.orelse, ns, outer, module=module,
+                           condition=_and(condition, f"not ({test})"))
+            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                self._bind(stmt.body, ns, outer, module=module, condition=condition)
+                for handler in stmt.handlers:
+                    caught = "except " + (self._source(handler.type) if handler.type else "")
+                    if handler.name:
+                        ns[handler.name] = _Binding("value")
+                    self._bind(handler.body, ns, outer, module=module,
+                               condition=_and(condition, caught.strip()))
+                self._bind(stmt.orelse, ns, outer, module=module, condition=condition)
+                self._bind(stmt.finalbody, ns, outer, module=module, condition=condition)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        self._assign(item.optional_vars, None, ns)
+                self._bind(stmt.body, ns, outer, module=module, condition=condition)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                if not isinstance(stmt, ast.While):
+                    self._assign(stmt.target, None, ns)
+                loop = _and(condition, "loop")
+                self._bind(stmt.body, ns, outer, module=module, condition=loop)
+                self._bind(stmt.orelse, ns, outer, module=module, condition=condition)
+            elif module and isinstance(stmt, ast.Expr):
+                self._module_call(stmt.value, condition)
+            elif module and isinstance(stmt, ast.Raise) and isinstance(stmt.exc, ast.Call):
+                if (self._dotted(stmt.exc.func) or "").endswith("SkipTest"):
+                    self.module_skips.append(
+                        _ModuleSkip(condition, self._first_string(stmt.exc)))
+
+    def _assign(self, target: ast.expr, value: ast.expr | None, ns: dict[str, _Binding]) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(value, ast.Name) and value.id in ns \
+                    and ns[value.id].kind in ("func", "class"):
+                ns[target.id] = ns[value.id]  # `TestAlias = TestThing` is the same object
+            else:
+                ns[target.id] = _Binding("value", value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._assign(element, None, ns)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, None, ns)
+        elif isinstance(target, ast.Attribute) and target.attr == "__test__" \
+                and isinstance(target.value, ast.Name) and isinstance(value, ast.Constant):
+            bound = ns.get(target.value.id)
+            if bound is not None and bound.node is not None:
+                self.test_attrs[id(bound.node)] = bool(value.value)
+
+    def _import(self, stmt: ast.Import | ast.ImportFrom, ns: dict[str, _Binding]) -> None:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                local = alias.asname or alias.name.split(".")[0]
+                self.imports[local] = alias.name if alias.asname else local
+                ns[local] = _Binding("import")
+            return
+        module = stmt.module or ""
+        for alias in stmt.names:
+            local = alias.asname or alias.name
+            if alias.name == "*":
+                continue
+            self.imports[local] = f"{module}.{alias.name}" if module else alias.name
+            ns[local] = _Binding("import")
+
+    def _module_call(self, value: ast.expr, condition: str | None) -> None:
+        """Module-level `pytest.skip(..., allow_module_level=True)` and `importorskip`."""
+        if not isinstance(value, ast.Call):
+            return
+        called = self._dotted(value.func)
+        if called == "pytest.skip":
+            allowed = _kwarg(value, "allow_module_level")
+            if isinstance(allowed, ast.Constant) and allowed.value is True:
+                reason = self._first_string(value, "reason", "msg")
+                self.module_skips.append(_ModuleSkip(condition, reason))
+        elif called == "pytest.importorskip":
+            name = self._first_string(value, "modname")
+            reason = _string(_kwarg(value, "reason")) or (
+                f"could not import {name!r}" if name else None)
+            self.module_skips.append(
+                _ModuleSkip(_and(condition, self._source(value)), reason))
+
+    def _resolve_base(self, expr: ast.expr, ns: dict[str, _Binding],
+                      outer: dict[str, _Binding] | None) -> _ClassInfo | str | None:
+        if isinstance(expr, ast.Subscript):  # Generic[T], TestCase[...]: the class is the value
+            expr = expr.value
+        if isinstance(expr, ast.Name):
+            for scope in (ns, outer):
+                bound = scope.get(expr.id) if scope is not None else None
+                if bound is not None and bound.kind == "class":
+                    return bound.info
+                if bound is not None:
+                    break
+        return self._dotted(expr)
+
+    # --- names and source ------------------------------------------------------------
+
+    def _dotted(self, expr: ast.expr) -> str | None:
+        """`pt.mark.slow` → "pytest.mark.slow", through this module's imports."""
+        names: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            names.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        names.append(self.imports.get(expr.id, expr.id))
+        dotted = ".".join(reversed(names))
+        if dotted.startswith("unittest.case."):
+            dotted = "unittest." + dotted[len("unittest.case."):]
+        elif dotted.startswith("_pytest.mark."):
+            dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
+        return dotted
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = [line.rstrip("\r") for line in self.text.split("\n")]
+        return self._lines
+
+    def _source(self, node: ast.AST) -> str:
+        """The text of `node` as written (lines joined by a space)."""
+        try:
+            first, last = node.lineno - 1, node.end_lineno - 1
+            start, end = node.col_offset, node.end_col_offset
+            if first == last:
+                return self.lines[first].encode()[start:end].decode()
+            pieces = [self.lines[first].encode()[start:].decode(),
+                      *self.lines[first + 1:last], self.lines[last].encode()[:end].decode()]
+            return " ".join(p.strip() for p in pieces if p.strip())
+        except (AttributeError, IndexError, TypeError, UnicodeDecodeError):
+            return ast.unparse(node)
+
+    def _first_string(self, call: ast.Call, *keywords: str) -> str | None:
+        if call.args:
+            return _string(call.args[0])
+        for key in keywords:
+            if (found := _string(_kwarg(call, key))) is not None:
+                return found
+        return None
+
+    # --- marks -----------------------------------------------------------------------
+
+    def _mark(self, expr: ast.expr, depth: int = 0) -> _Mark | None:
+        """A decorator or `pytestmark` element as a mark, following `slow = pytest.mark.slow`."""
+        call = expr if isinstance(expr, ast.Call) else None
+        func = call.func if call is not None else expr
+        args = tuple(call.args) if call is not None else ()
+        kwargs = tuple((k.arg, k.value) for k in call.keywords if k.arg) if call else ()
+        dotted = self._dotted(func)
+        if dotted is None:
+            return None
+        if dotted.startswith("pytest.mark."):
+            return _Mark(dotted.split(".")[2], args, kwargs)
+        if dotted in _UNITTEST_DECORATORS:
+            return _Mark(dotted, args, kwargs)
+        if isinstance(func, ast.Name) and depth < _MAX_DEPTH:
+            bound = self.ns.get(func.id)
+            if bound is not None and bound.kind == "value" and isinstance(bound.node, ast.expr):
+                base = self._mark(bound.node, depth + 1)
+                if base is not None:
+                    return _Mark(base.name, base.args + args, base.kwargs + kwargs)
+        return None
+
+    def _marks_of_value(self, value: ast.AST) -> list[_Mark]:
+        elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        return [m for m in (self._mark(e) for e in elements if isinstance(e, ast.expr)) if m]
+
+    def _decorator_marks(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                         ) -> list[_Mark]:
+        return [m for m in (self._mark(d) for d in node.decorator_list) if m]
+
+    def _class_marks(self, info: _ClassInfo) -> list[_Mark]:
+        """Marks of a class and of every class in its MRO, as pytest gathers them."""
+        key = id(info)
+        if key not in self._marks_cache:
+            marks: list[_Mark] = []
+            for cls in self._mro(info):
+                marks.extend(self._decorator_marks(cls.node))
+                own = cls.ns.get("pytestmark")
+                if own is not None and own.kind == "value" and own.node is not None:
+                    marks.extend(self._marks_of_value(own.node))
+            self._marks_cache[key] = marks
+        return self._marks_cache[key]
+
+    def _decorated_as(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                      names: frozenset[str]) -> bool:
+        for decorator in node.decorator_list:
+            func = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self._dotted(func) in names:
+                return True
+        return False
+
+    # --- classes ---------------------------------------------------------------------
+
+    def _mro(self, info: _ClassInfo, stack: tuple[int, ...] = ()) -> list[_ClassInfo]:
+        """C3 linearisation over the classes defined in this module; others are opaque."""
+        key = id(info)
+        if key in self._mro_cache:
+            return self._mro_cache[key]
+        if key in stack:
+            return [info]
+        local = [b for b in info.bases if isinstance(b, _ClassInfo)]
+        seqs = [list(self._mro(b, stack + (key,))) for b in local] + [list(local)]
+        result = [info]
+        while True:
+            seqs = [s for s in seqs if s]
+            if not seqs:
+                break
+            head = next((s[0] for s in seqs
+                         if not any(s[0] in other[1:] for other in seqs)), None)
+            if head is None:  # inconsistent: fall back to depth-first order
+                for s in seqs:
+                    result.extend(c for c in s if c not in result)
+                break
+            result.append(head)
+            seqs = [s[1:] if s[0] is head else s for s in seqs]
+        self._mro_cache[key] = result
+        return result
+
+    def _lookup(self, info: _ClassInfo, name: str) -> _Binding | None:
+        for cls in self._mro(info):
+            if name in cls.ns:
+                return cls.ns[name]
+        return None
+
+    def _class_test_attr(self, info: _ClassInfo) -> bool | None:
+        for cls in self._mro(info):
+            if id(cls.node) in self.test_attrs:
+                return self.test_attrs[id(cls.node)]
+            bound = cls.ns.get("__test__")
+            if bound is not None:
+                node = bound.node
+                return bool(node.value) if isinstance(node, ast.Constant) else None
+        return None
+
+    def _is_unittest(self, info: _ClassInfo, seen: frozenset[int] = frozenset()) -> bool:
+        for base in info.bases:
+            if isinstance(base, _ClassInfo):
+                if id(base) not in seen and self._is_unittest(base, seen | {id(info)}):
+                    return True
+            elif base.rsplit(".", 1)[-1].endswith("TestCase"):
+                return True
+        return False
+
+    def _is_abstract(self, info: _ClassInfo) -> bool:
+        mro = self._mro(info)
+        if not any(c.metaclass in _ABC or any(b in _ABC for b in c.bases if isinstance(b, str))
+                   for c in mro):
+            return False
+        names = {n for c in mro for n in c.ns}
+        for name in names:
+            bound = self._lookup(info, name)
+            if bound is not None and bound.kind == "func" \
+                    and self._decorated_as(bound.node, _ABSTRACT):
+                return True
+        return False
+
+    # --- collection ------------------------------------------------------------------
+
+    def tests(self) -> Iterator[Test]:
+        module_test = self.ns.get("__test__")
+        if module_test is not None and isinstance(module_test.node, ast.Constant) \
+                and not module_test.node.value:
+            return
+        for name, bound in self.ns.items():
+            if bound.kind == "func":
+                if self._is_test_function(name, bound.node):
+                    yield self._test(bound.node, name, (), unittest=False)
+            elif bound.kind == "class" and bound.info is not None:
+                yield from self._collect_class(name, bound.info, ())
+
+    def _is_test_function(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        flag = self.test_attrs.get(id(node))
+        if flag is False or not (flag is True or self.finder.is_test_function(name)):
+            return False
+        return not self._decorated_as(node, _FIXTURES | _PROPERTIES)
+
+    def _collect_class(self, name: str, info: _ClassInfo,
+                       chain: tuple[tuple[str, _ClassInfo], ...]) -> Iterator[Test]:
+        test_attr = self._class_test_attr(info)
+        if self._is_unittest(info):
+            if self._is_abstract(info) or test_attr is False:
+                return
+            yield from self._collect_unittest(name, info, chain)
+            return
+        if not (test_attr is True or self.finder.is_test_class(name)):
+            return
+        if self._is_abstract(info) or test_attr is False:
+            return
+        if self._lookup(info, "__init__") is not None or self._lookup(info, "__new__") is not None:
+            return  # pytest warns "cannot collect test class … because it has a __init__"
+        chain = chain + ((name, info),)
+        seen: set[str] = set()
+        per_class: list[list[Test]] = []
+        for cls in self._mro(info):
+            found: list[Test] = []
+            for member, bound in cls.ns.items():
+                if member in seen:
+                    continue
+                seen.add(member)
+                if bound.kind == "func":
+                    if self._is_test_function(member, bound.node):
+                        found.append(self._test(bound.node, member, chain,
+                                                unittest=False))
+                elif bound.kind == "class" and bound.info is not None:
+                    found.extend(self._collect_class(member, bound.info, chain))
+            per_class.append(found)
+        # Like pytest: tests inherited from base classes come before the subclass's own.
+        for found in reversed(per_class):
+            yield from found
+
+    def _collect_unittest(self, name: str, info: _ClassInfo,
+                          chain: tuple[tuple[str, _ClassInfo], ...]) -> Iterator[Test]:
+        """unittest's TestLoader: `test*` methods (any python_functions aside), sorted."""
+        chain = chain + ((name, info),)
+        methods: dict[str, _Binding] = {}
+        for cls in self._mro(info):
+            for member, bound in cls.ns.items():
+                methods.setdefault(member, bound)
+        names = sorted(m for m, b in methods.items()
+                       if m.startswith("test") and b.kind == "func"
+                       and self.test_attrs.get(id(b.node)) is not False)
+        if not names and "runTest" in methods and methods["runTest"].kind == "func":
+            names = ["runTest"]
+        for member in names:
+            yield self._test(methods[member].node, member, chain, unittest=True)
+
+    # --- one test --------------------------------------------------------------------
+
+    def _test(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+              chain: tuple[tuple[str, _ClassInfo], ...], *, unittest: bool) -> Test:
+        marks = self._decorator_marks(node)
+        own = len(marks)
+        for _, info in reversed(chain):  # innermost class first, as pytest's iter_markers
+            marks.extend(self._class_marks(info))
+        marks.extend(self.module_marks)
+        state = _State()
+        for skip in self.module_skips:
+            if skip.condition is None:
+                state.skip(skip.reason or "skipped at module level")
+            else:
+                state.conditional(skip.condition, skip.reason)
+        for mark in marks:
+            if mark.name == "skipif":
+                self._skipif(mark, state)
+        for mark in marks:
+            if mark.name == "skip":
+                reason = self._first_string(_as_call(mark), "reason")
+                state.skip(reason or "unconditional skip")
+            elif mark.name in ("unittest.skip", "unittest.skipIf", "unittest.skipUnless"):
+                self._unittest_skip(mark, state)
+            elif mark.name == "xfail":
+                self._xfail(mark, state)
+            elif mark.name == "unittest.expectedFailure":
+                state.xfail(None)
+        self._body_skip(node, state)
+        params = None if unittest else self._params(marks)
+        if params == 0:
+            state.skip("got empty parameter set")
+        markers = tuple(dict.fromkeys(m.name for m in marks if m.name not in _UNITTEST_DECORATORS))
+        docstring = ast.get_docstring(node)
+        doc_lines = [line.strip() for line in (docstring or "").strip().splitlines()]
+        comments = self._comments_above(node)
+        # The test's own ids first, then those of its classes and module.
+        ids = [arg for m in marks[:own] if m.name == "spec" for arg in _spec_args(m)]
+        for comment in comments:
+            if (found := _SPEC_LINE.match(comment)) is not None:
+                ids.extend(_id_tokens(found.group(1)))
+        if doc_lines and (found := _SPEC_LINE.match(doc_lines[0])) is not None:
+            ids.extend(_id_tokens(found.group(1)))
+        ids.extend(arg for m in marks[own:] if m.name == "spec" for arg in _spec_args(m))
+        texts = [docstring] if docstring else []
+        for _, info in reversed(chain):
+            class_doc = ast.get_docstring(info.node)
+            if class_doc:
+                texts.append(class_doc)
+        texts.extend(comments)
+        return Test(
+            name=name,
+            qualname="::".join([*(n for n, _ in chain), name]),
+            line=node.lineno,
+            skipped=state.skipped,
+            skip_reason=state.skip_reason,
+            conditional=" or ".join(state.conditions) if state.conditions and not state.skipped
+            else None,
+            xfail=state.is_xfail,
+            xfail_reason=state.xfail_reason,
+            markers=markers,
+            ids=tuple(dict.fromkeys(ids)),
+            doc=doc_lines[0] if doc_lines and doc_lines[0] else None,
+            texts=tuple(texts),
+            params=params,
+        )
+
+    def _truth(self, node: ast.expr) -> bool | None:
+        """The truth of a condition known from the source alone; None for a real condition.
+
+        pytest evaluates a string condition as Python code, so `"sys.platform == 'win32'"`
+        is a real condition and `"True"` a literal one.
+        """
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                return bool(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self._truth(node.operand)
+            return None if inner is None else not inner
+        try:
+            return bool(ast.literal_eval(node))
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+
+    def _condition_text(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value.strip()
+        return self._source(node)
+
+    def _conditions(self, mark: _Mark) -> list[ast.expr]:
+        condition = mark.kw("condition")
+        return [condition] if condition is not None else list(mark.args)
+
+    def _skipif(self, mark: _Mark, state: _State) -> None:
+        conditions = self._conditions(mark)
+        reason = _string(mark.kw("reason"))
+        if not conditions:  # pytest: a skipif without a condition skips
+            state.skip(reason or "")
+            return
+        real: list[str] = []
+        for condition in conditions:
+            truth = self._truth(condition)
+            text = self._condition_text(condition)
+            if truth is True:
+                state.skip(reason or f"condition: {text}")
+                return
+            if truth is None:
+                real.append(text)
+        if real:
+            state.conditional(" or ".join(real), reason)
+
+    def _unittest_skip(self, mark: _Mark, state: _State) -> None:
+        if mark.name == "unittest.skip":
+            state.skip(self._first_string(_as_call(mark), "reason") or "")
+            return
+        if not mark.args:
+            return
+        reason = _string(mark.args[1]) if len(mark.args) > 1 else _string(mark.kw("reason"))
+        condition = mark.args[0]
+        truth = self._truth(condition)
+        text = self._condition_text(condition)
+        if mark.name == "unittest.skipUnless":
+            truth = None if truth is None else not truth
+            text = f"not ({text})"
+        if truth is True:
+            state.skip(reason or "")
+        elif truth is None:
+            state.conditional(text, reason)
+
+    def _xfail(self, mark: _Mark, state: _State) -> None:
+        conditions = self._conditions(mark)
+        reason = _string(mark.kw("reason"))
+        # A real condition means the test runs as a normal test where it is false.
+        if not conditions or any(self._truth(c) is True for c in conditions):
+            state.xfail(reason)
+
+    def _body_skip(self, node: ast.FunctionDef | ast.AsyncFunctionDef, state: _State) -> None:
+        """`pytest.skip(...)`, `self.skipTest(...)` or `pytest.xfail(...)` opening the body."""
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = body[1:]
+        if not body:
+            return
+        first = body[0]
+        condition = None
+        if isinstance(first, ast.If) and first.body and not first.orelse:
+            condition = self._source(first.test)
+            first = first.body[0]
+        call = None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Call):
+            call = first.value
+        elif isinstance(first, ast.Raise) and isinstance(first.exc, ast.Call):
+            if (self._dotted(first.exc.func) or "").endswith("SkipTest"):
+                call = first.exc
+        if call is None:
+            return
+        func = call.func
+        called = self._dotted(func) or ""
+        is_skip = called == "pytest.skip" or called.endswith("SkipTest") or (
+            isinstance(func, ast.Attribute) and func.attr == "skipTest")
+        if is_skip:
+            reason = self._first_string(call, "reason", "msg")
+            if condition is None:
+                state.skip(reason or "")
+            else:
+                state.conditional(condition, reason)
+        elif called == "pytest.xfail" and condition is None:
+            state.xfail(self._first_string(call, "reason"))
+
+    def _params(self, marks: list[_Mark]) -> int | None:
+        counts = []
+        for mark in marks:
+            if mark.name == "parametrize":
+                values = mark.args[1] if len(mark.args) > 1 else mark.kw("argvalues")
+                counts.append(self._length(values, 0) if values is not None else None)
+        if not counts:
+            return None
+        if 0 in counts:
+            return 0
+        if None in counts:
+            return None
+        return prod(counts)
+
+    def _length(self, node: ast.expr, depth: int) -> int | None:
+        """How many items a literal list/tuple holds, following module-level names."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, (ast.List, ast.Tuple)):
+            total = 0
+            for element in node.elts:
+                if isinstance(element, ast.Starred):
+                    inner = self._length(element.value, depth + 1)
+                    if inner is None:
+                        return None
+                    total += inner
+                else:
+                    total += 1
+            return total
+        if isinstance(node, ast.Name):
+            bound = self.ns.get(node.id)
+            if bound is not None and bound.kind == "value" and isinstance(bound.node, ast.expr):
+                return self._length(bound.node, depth + 1)
+            return None
+        if isinstance(node, ast.Call) and self._dotted(node.func) == "range" \
+                and not node.keywords and 1 <= len(node.args) <= 3:
+            try:
+                return len(range(*(ast.literal_eval(a) for a in node.args)))
+            except (ValueError, TypeError, SyntaxError, OverflowError):
+                return None
+        return None
+
+    def _comments_above(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+        """The comment lines directly above a test (and above its decorators), in order."""
+        top = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        lines = self.lines
+        found: list[str] = []
+        index = top - 2
+        while index >= 0:
+            stripped = lines[index].strip()
+            if not stripped.startswith("#"):
+                break
+            found.append(stripped.lstrip("#").strip())
+            index -= 1
+        found.reverse()
+        return found
+
+
+class _State:
+    """Skip and xfail state of one test while its marks are read."""
+
+    def __init__(self) -> None:
+        self.skipped = False
+        self.skip_reason: str | None = None
+        self.conditions: list[str] = []
+        self.is_xfail = False
+        self.xfail_reason: str | None = None
+
+    def skip(self, reason: str | None) -> None:
+        if not self.skipped:
+            self.skipped = True
+            self.skip_reason = reason or None
+
+    def conditional(self, condition: str, reason: str | None) -> None:
+        if condition not in self.conditions:
+            self.conditions.append(condition)
+        if not self.skipped and self.skip_reason is None:
+            self.skip_reason = reason or None
+
+    def xfail(self, reason: str | None) -> None:
+        if not self.is_xfail:
+            self.is_xfail = True
+            self.xfail_reason = reason or None
+
+
+def _as_call(mark: _Mark) -> ast.Call:
+    return ast.Call(func=ast.Name("_"), args=list(mark.args),
+                    keywords=[ast.keyword(arg=k, value=v) for k, v in mark.kwargs])
+
+
+def _kwarg(call: ast.Call, key: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == key), None)
+
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):  # an f-string reason: keep its literal parts
+        return "".join(v.value for v in node.values
+                       if isinstance(v, ast.Constant) and isinstance(v.value, str)) or None
+    return None
+
+
+def _and(outer: str | None, inner: str) -> str:
+    return inner if outer is None else f"{outer} and {inner}"
+
+
+def _spec_args(mark: _Mark) -> list[str]:
+    found: list[str] = []
+    for arg in mark.args:
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            found.extend(s for e in arg.elts if (s := _string(e)))
+        elif (s := _string(arg)) is not None:
+            found.append(s.strip())
+    return [f for f in found if f]
+
+
+def _id_tokens(text: str) -> list[str]:
+    """Ids in `spec: 3.1.1, 3.1.2` / `covers: 3.4.1 - 3.4.4 (streaming)`; ranges kept raw."""
+    text = re.sub(r"\s*([\u2013\u2014]|-(?=\s*\d))\s*", r"\1", text)
+    tokens = (t.strip(".,;:()[]") for t in re.split(r"[,\s]+", text))
+    return [t for t in tokens if t and _ID_TOKEN.match(t)]
