@@ -92,7 +92,10 @@ SourceUrlOpt = Annotated[str | None, typer.Option(
 def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: list[str] | None,
             results: list[Path] | None, id_pattern: list[str] | None, no_cache: bool,
             cache_dir: Path | None, title: str | None = None, exclude: list[str] | None = None,
-            max_file_size: int | None = None, source_url: str | None = None):
+            max_file_size: int | None = None, source_url: str | None = None,
+            gap_marker: list[str] | None = None):
+    import spectrace.gate  # noqa: F401 - registers the `check:` config section
+    import spectrace.results.gaps  # noqa: F401 - registers `gap_markers:`
     from spectrace.config import build_config, parse_spec_arg
     from spectrace.specs.ids import IdMatcher
 
@@ -112,7 +115,12 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
         "max_file_bytes": max_file_size,
         "source_url": source_url,
     }
-    return build_config(repo, config, overrides)
+    built = build_config(repo, config, overrides)
+    if gap_marker:
+        from dataclasses import replace
+
+        built = replace(built, extra={**built.extra, "gap_markers": tuple(gap_marker)})
+    return built
 
 
 # --- commands ----------------------------------------------------------------------
@@ -225,6 +233,129 @@ def tests(
     cfg = _config(repo, config, None, None, None, id_pattern, no_cache, cache_dir,
                   exclude=exclude, max_file_size=max_file_size)
     content = render_tests(scan_repo(cfg), cfg, format)
+    write_output(output or "-", content, announce=bool(output and output != "-"))
+
+
+GapMarkerOpt = Annotated[list[str] | None, typer.Option(
+    "--gap-marker", metavar="NAME",
+    help="A marker that documents a known gap; its tests count as expected "
+    "to fail (⚠️ known gap). Repeatable.")]
+
+
+@app.command()
+@handles_errors
+def check(
+    repo: RepoArg = Path("."),
+    config: ConfigOpt = None,
+    spec: SpecOpt = None,
+    mapping: MappingOpt = None,
+    results: ResultsOpt = None,
+    id_pattern: IdPatternOpt = None,
+    min_coverage: Annotated[float | None, typer.Option(
+        "--min-coverage", min=0, max=100, metavar="PCT",
+        help="Fail when less than PCT% of all cases are covered.")] = None,
+    min_area_coverage: Annotated[float | None, typer.Option(
+        "--min-area-coverage", min=0, max=100, metavar="PCT",
+        help="Fail when an area has less than PCT% of its cases covered.")] = None,
+    area_coverage: Annotated[list[str] | None, typer.Option(
+        "--area-coverage", metavar="AREA=PCT",
+        help="A minimum for one area, over --min-area-coverage. Repeatable.")] = None,
+    max_missing: Annotated[int | None, typer.Option(
+        "--max-missing", min=0, metavar="N", help="Fail when more than N cases are missing.")] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", metavar="KIND", help="A problem kind that fails the gate; replaces the "
+        "default dangling-link, unknown-id, duplicate-id. `none` for none. Repeatable.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE", help="A JSON report (`report --format json`): fail when "
+        "a case covered there is not covered now.")] = None,
+    gap_marker: GapMarkerOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    exclude: ExcludeOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """CI gate: thresholds, problems, regressions against a baseline. Exit 1 when it fails."""
+    import os
+
+    from spectrace import annotations, gate
+    from spectrace.pipeline import build_trace
+
+    cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir,
+                  exclude=exclude, max_file_size=max_file_size, gap_marker=gap_marker)
+    flags = {
+        "min_coverage": min_coverage,
+        "min_area_coverage": min_area_coverage,
+        "area_coverage": dict(gate.area_override(a) for a in area_coverage) if area_coverage
+        else None,
+        "max_missing": max_missing,
+        "fail_on": gate.problem_kinds(fail_on, "--fail-on") if fail_on else None,
+        "baseline": baseline.resolve() if baseline else None,
+    }
+    limits = gate.thresholds(cfg, flags)
+    # A bad baseline fails before the scan, not after it.
+    before = (gate.read_baseline(limits.baseline, cfg.display(limits.baseline))
+              if limits.baseline is not None else None)
+    trace = build_trace(cfg)
+    decision = gate.decide(gate.facts_from_trace(trace), limits, before)
+    sys.stdout.write(decision.text())
+    if annotations.in_github_actions(os.environ):
+        for line in annotations.annotations(decision, cfg.root, os.environ):
+            print(line)
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            annotations.append_step_summary(summary_file,
+                                            annotations.step_summary(decision, cfg.title))
+    raise typer.Exit(EXIT_OK if decision.passed else EXIT_NO)
+
+
+@app.command()
+@handles_errors
+def diff(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="OLD NEW | [REPO]", show_default=False,
+        help="Two JSON reports; with --base, the repository (default: .).")] = None,
+    base: Annotated[str | None, typer.Option(
+        "--base", metavar="REV", help="Compare the repository with itself at this git revision "
+        "(built in a temporary worktree).")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="text, md (a pull-request comment) or json.")] = "text",
+    output: OutputOpt = None,
+    config: ConfigOpt = None,
+    spec: SpecOpt = None,
+    mapping: MappingOpt = None,
+    id_pattern: IdPatternOpt = None,
+    gap_marker: GapMarkerOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    exclude: ExcludeOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """What changed: newly covered, newly missing, new dangling links and orphans, totals."""
+    from spectrace import diff as delta
+    from spectrace.gate import read_report
+    from spectrace.render.output import write_output
+
+    if format not in ("text", "md", "json"):
+        raise SpectraceError(f"diff prints text, md or json, not {format!r}")
+    paths = paths or []
+    if base is None:
+        if len(paths) != 2:
+            raise SpectraceError("diff needs two JSON reports, OLD NEW, or --base REV")
+        old, new = (read_report(p, str(p)) for p in paths)
+    else:
+        if len(paths) > 1:
+            raise SpectraceError("with --base, diff takes one repository folder at most")
+        from spectrace.pipeline import build_trace
+        from spectrace.render.jsonreport import report_dict
+        from spectrace.render.view import build_view
+
+        # Results describe one run of one tree: both sides are compared without them.
+        cfg = _config(paths[0] if paths else Path("."), config, spec, mapping, None,
+                      id_pattern, no_cache, cache_dir, exclude=exclude,
+                      max_file_size=max_file_size, gap_marker=gap_marker)
+        new = report_dict(build_view(build_trace(cfg)))
+        old = delta.report_at(cfg, base)
+    content = delta.render(delta.compare(old, new), format)
     write_output(output or "-", content, announce=bool(output and output != "-"))
 
 

@@ -182,7 +182,7 @@ class Matcher:
     def _by_go_package(self, case: CaseResult) -> list[tuple[TestFile, Test]]:
         # go-junit-report: classname (and suite name) is the import path of the package.
         package = case.classname or case.suite
-        if not package or not self.go_dirs:
+        if not package or " " in package or not self.go_dirs:
             return []
         dirs = [d for d in self.go_dirs if d and (package == d or package.endswith("/" + d))]
         if not dirs:
