@@ -100,13 +100,3 @@ def test_orphans_and_reverse_lookup(graph):
     assert graph.cases_of_test("tests/test_auth.py::test_reset") == ["1.5"]
     assert graph.cases_of_test("tests/test_auth.py::test_helper_orphan") == []
     assert [lk.target for lk in graph.dangling_links()] == ["tests/test_gone.py"]
-
-
-@pytest.mark.spec("6.3")
-def test_query_by_id_words_and_ancestors(graph):
-    assert [n.id for n in graph.query("1.3")] == ["1.3"]
-    assert [n.id for n in graph.query("rate limit")] == ["1.3"]
-    assert [n.id for n in graph.query("LOGIN")] == ["1.1", "1.3", "1.6"]
-    assert [n.id for n in graph.query("auth")] == ["1"]  # its cases show under it
-    assert graph.query("quantum") == []
-    assert graph.query("  ") == []

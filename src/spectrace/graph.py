@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -234,27 +233,3 @@ class TraceGraph:
                                     *self.linkage.problems)
         return sorted(set(every), key=lambda p: (p.path or "", p.line or 0, p.kind.value,
                                                  p.message))
-
-    # -- questions -------------------------------------------------------------------
-
-    def query(self, text: str) -> list[SpecNode]:
-        """Spec nodes matching `text`: an id (or id prefix), or every word in the title.
-
-        A match inside another match is dropped: it is shown under its ancestor.
-        """
-        needle = text.strip()
-        if not needle:
-            return []
-        if needle in self.nodes:
-            return [self.nodes[needle]]
-        words = [w for w in re.split(r"\W+", needle.lower()) if w]
-        if not words:
-            return []
-
-        def matches(node: SpecNode) -> bool:
-            hay = f"{node.id} {node.title} {node.slug}".lower()
-            return all(re.search(rf"(?<![a-z0-9]){re.escape(w)}", hay) for w in words)
-
-        hits = [n for n in self.spec.nodes if matches(n)]
-        hit_ids = {n.id for n in hits}
-        return [n for n in hits if not any(a in hit_ids for a in self.ancestors(n.id))]

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spectrace.config import Config, SpecSource
 from spectrace.errors import ConfigError
-from spectrace.graph import TraceGraph
 from spectrace.link import Linkage, link
 from spectrace.mapping import find_mapping_files, load_mapping_files
 from spectrace.model import DocKind, LinkState, Scan, Spec
 from spectrace.results.gaps import gap_markers, mark_gaps
 from spectrace.specs.ids import IdMatcher
+
+if TYPE_CHECKING:
+    from spectrace.graph import TraceGraph
 
 if TYPE_CHECKING:
     from spectrace.results import Results
@@ -98,6 +101,8 @@ def build_trace(config: Config) -> Trace:
     found = results(config, scan)
     linkage = link(spec, scan, entries, ids, found.outcomes if found else None,
                    found.spec_ids if found else None)
+    from spectrace.graph import TraceGraph  # networkx: imported only when a trace is built
+
     graph = TraceGraph(spec, scan, linkage)
     return Trace(config, spec, scan, linkage, graph, revision(config.root), spec_paths)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spectrace.model import Counts, Link, LinkState, Problem, Status
-from spectrace.pipeline import Trace
+
+if TYPE_CHECKING:  # the pipeline imports the graph (networkx): not needed to read a view
+    from spectrace.pipeline import Trace
 
 
 @dataclass(frozen=True)
