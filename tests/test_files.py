@@ -105,6 +105,8 @@ def test_binary_huge_non_utf8_and_unreadable_files_are_problems(tmp_path):
     ("tests/integration/test_db.py", TestKind.INTEGRATION),
     ("crates/common/tests/integration_http.rs", TestKind.INTEGRATION),
     ("src/components/Button.test.tsx", TestKind.UNIT),
+    ("tests/fixtures/crate/src/lib.rs", TestKind.UNIT),
+    ("e2e-web/tests/checkout.spec.ts", TestKind.E2E),
 ])
 def test_kinds_from_path_conventions(path, kind):
     assert kind_of(path) is kind

@@ -242,9 +242,16 @@ def kind_of(path: str, rules: KindRules | None = None) -> TestKind:
         return TestKind.E2E
     if any(p in INTEGRATION_PARTS for p in folders) or "integration" in name:
         return TestKind.INTEGRATION
-    if name.endswith(".rs") and "tests" in folders:
-        return TestKind.INTEGRATION  # Cargo's own name for the files in a crate's tests/
+    if name.endswith(".rs") and "tests" in folders and (
+            "src" not in folders or _last(folders, "tests") > _last(folders, "src")):
+        # Cargo's own name for the files in a crate's tests/ (the innermost of src/ and
+        # tests/ decides: tests/fixtures/x/src/lib.rs is a crate's source).
+        return TestKind.INTEGRATION
     return TestKind.UNIT
+
+
+def _last(items: list[str], item: str) -> int:
+    return len(items) - 1 - items[::-1].index(item)
 
 
 def _is_e2e_folder(name: str) -> bool:
