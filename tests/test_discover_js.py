@@ -744,7 +744,7 @@ def _tap_tests(output: str) -> list[tuple[str, str | None, str | None]]:
     return found
 
 
-@pytest.mark.spec("2.4.1", "2.4.2")
+@pytest.mark.spec("2.4.4")
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node on PATH")
 def test_static_listing_matches_node_test_runner():
     rel = "packages/shared-utils/src/__tests__/slug.js"
