@@ -261,6 +261,8 @@ def thresholds(config: Config, flags: Mapping[str, Any] | None = None) -> Thresh
         kinds = raw["fail_on"]
         if kinds is None:
             kinds = []
+        elif isinstance(kinds, str):  # `fail_on: none`, or a single kind
+            kinds = [kinds]
         if not isinstance(kinds, list):
             raise ConfigError("check.fail_on: expected a list of problem kinds", where,
                               line("fail_on"))
