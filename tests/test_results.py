@@ -263,7 +263,7 @@ def test_a_real_pytest_run(tmp_path):
     """), encoding="utf-8")
     out = tmp_path / "junit.xml"
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
          f"--junitxml={out}", "--rootdir", str(tmp_path), "-c", "/dev/null", "tests"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTEST_ADDOPTS": ""})
