@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from spectrace.config import Config, register_section
 from spectrace.discover.components import ComponentIndex
+from spectrace.discover.files import section_line
 from spectrace.discover.usage import Use
 from spectrace.errors import ConfigError
 from spectrace.model import Component, Language, Problem, Scan, Test, TestFile, TestKind
@@ -86,7 +87,7 @@ def inventory_settings(config: Config, *, title: str | None = None, min_tests: i
     if section is not None:
         if not isinstance(section, dict):
             raise ConfigError("`inventory` must be a mapping of settings", where,
-                              getattr(section, "line", None))
+                              section_line(config, SECTION))
         for key, value in section.items():
             line = section.key_line(key) if hasattr(section, "key_line") else None
             values[key] = _setting(key, value, where, line)
@@ -144,6 +145,11 @@ class Tally:
         return cls(1, module.loc, module.sloc, status is CodeStatus.TESTED,
                    status is CodeStatus.MINIMAL, status is CodeStatus.UNTESTED,
                    module.loc if status is CodeStatus.UNTESTED else 0)
+
+    @property
+    def code_modules(self) -> int:
+        """Modules with at least one code line: the ones a test could exercise."""
+        return self.tested + self.minimal + self.untested
 
     def __add__(self, other: Tally) -> Tally:
         if not isinstance(other, Tally):

@@ -203,6 +203,27 @@ class KindRules:
         return None
 
 
+def section_line(config: Config, name: str) -> int | None:
+    """The line of a top-level key of the config file, for sections whose value is a plain
+    scalar (a YAML mapping or list remembers its own line)."""
+    import re
+
+    value = config.extra.get(name)
+    if getattr(value, "line", None):
+        return value.line
+    if config.source is None:
+        return None
+    path = Path(config.source)
+    try:
+        text = (path if path.is_absolute() else config.root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"{re.escape(name)}\s*[:=]", line):
+            return number
+    return None
+
+
 def kind_rules(config: Config) -> KindRules:
     """The `kinds:` section of the config, checked: `{e2e|integration|unit: [patterns]}`."""
     section = config.extra.get(KINDS_SECTION)
@@ -211,7 +232,7 @@ def kind_rules(config: Config) -> KindRules:
     where = config.source
     if not isinstance(section, dict):
         raise ConfigError("`kinds` must map e2e, integration or unit to path patterns",
-                          where, getattr(section, "line", None))
+                          where, section_line(config, KINDS_SECTION))
     rules = []
     for key, value in section.items():
         line = section.key_line(key) if hasattr(section, "key_line") else None

@@ -74,8 +74,8 @@ def _summary(inv: Inventory) -> list[str]:
         f"{_n(languages, 'language')}: {_n(t.loc, 'line')} of source ({t.sloc:,} of code) in "
         f"{_n(t.modules, 'module')}. spectrace found {_tests(inv.tests)} in "
         f"{_n(inv.tests.files, 'file')}" + (f": {kinds}." if kinds else ".")
-        + f" {t.tested:,} of {_n(t.modules, 'module')} are tested, {t.minimal:,} minimally, "
-        f"{t.untested:,} not at all ({_n(t.untested_loc, 'line')}).")
+        + f" Of the {_n(t.code_modules, 'module')} with code, {t.tested:,} are tested, "
+        f"{t.minimal:,} minimally, {t.untested:,} not at all ({_n(t.untested_loc, 'line')}).")
     out.append("")
     for section in inv.sections:
         out.append(f"- **{section.label}** — {_section_sentence(section)}")
@@ -105,9 +105,10 @@ def _section_sentence(section: Section) -> str:
     parts.append(f"{_n(t.loc, 'line')} in {_n(t.modules, 'module')}")
     parts.append(_tests(section.tests))
     text = ", ".join(parts)
-    if t.modules:
-        text += (f"; {t.tested:,} of {t.modules:,} modules tested, {t.minimal:,} minimal, "
-                 f"{t.untested:,} untested ({_n(t.untested_loc, 'line')})")
+    if t.code_modules:
+        text += (f"; {t.tested:,} of {t.code_modules:,} modules with code tested, "
+                 f"{t.minimal:,} minimal, {t.untested:,} untested "
+                 f"({_n(t.untested_loc, 'line')})")
     untested = [c.name for c in section.components if c.status is CodeStatus.UNTESTED]
     if untested:
         text += f". No test at all: {', '.join(untested)}"
@@ -133,7 +134,7 @@ def _section(number: int, section: Section, inv: Inventory) -> list[str]:
         tests = section.component_tests
         out.append(f"| **Total** | **{total.loc:,}** | **{total.sloc:,}** | **{tests.tests:,}** | "
                    f"**{tests.skipped:,}** | **{total.tested + total.minimal:,}/"
-                   f"{total.modules:,}** | |")
+                   f"{total.code_modules:,}** | |")
         out.append("")
     if section.modules:
         out += ["### Modules", "", "| Module | Component | LOC | Code lines | Tests | Tested? |",
@@ -147,7 +148,7 @@ def _section(number: int, section: Section, inv: Inventory) -> list[str]:
 
 
 def _modules_tested(row: ComponentRow) -> str:
-    code = row.tally.modules
+    code = row.tally.code_modules
     return f"{row.tally.tested + row.tally.minimal:,}/{code:,}" if code else "—"
 
 
