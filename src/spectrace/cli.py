@@ -96,6 +96,8 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
             gap_marker: list[str] | None = None):
     import spectrace.gate  # noqa: F401 - registers the `check:` config section
     import spectrace.results.gaps  # noqa: F401 - registers `gap_markers:`
+    import spectrace.discover.files  # noqa: F401 - registers `kinds:`
+    import spectrace.inventory  # noqa: F401 - registers `inventory:`
     from spectrace.config import build_config, parse_spec_arg
     from spectrace.specs.ids import IdMatcher
 
@@ -357,6 +359,54 @@ def diff(
         old = delta.report_at(cfg, base)
     content = delta.render(delta.compare(old, new), format)
     write_output(output or "-", content, announce=bool(output and output != "-"))
+
+
+@app.command()
+@handles_errors
+def inventory(
+    repo: RepoArg = Path("."),
+    config: ConfigOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text, md or json.")] = "text",
+    output: OutputOpt = None,
+    title: Annotated[str | None, typer.Option(
+        "--title", help="Title of the page (default: Code Inventory).")] = None,
+    min_tests: Annotated[int | None, typer.Option(
+        "--min-tests", min=1, help="A module with fewer active tests is minimal.",
+        show_default="3")] = None,
+    tests_per_100_loc: Annotated[float | None, typer.Option(
+        "--tests-per-100-loc", min=0.0, help="...or with fewer tests per 100 lines.",
+        show_default="0.5")] = None,
+    priority: Annotated[list[int] | None, typer.Option(
+        "--priority", min=0, help="Lowest line count of P0, then P1… (repeatable).",
+        show_default="1000 300 100")] = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    exclude: ExcludeOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """Code-to-test inventory: components, modules, LOC, tests, untested code, E2E, priorities."""
+    from spectrace.discover.usage import uses_on_disk
+    from spectrace.inventory import build_inventory, inventory_settings
+    from spectrace.pipeline import revision, scan_repo
+    from spectrace.render.inventory_json import render_inventory_json
+    from spectrace.render.inventory_md import render_inventory_markdown
+    from spectrace.render.inventory_text import render_inventory_text
+    from spectrace.render.output import write_output
+
+    renderers = {"text": render_inventory_text, "md": render_inventory_markdown,
+                 "json": render_inventory_json}
+    if format not in renderers:
+        raise SpectraceError(f"inventory prints text, md or json, not {format!r}")
+    cfg = _config(repo, config, None, None, None, None, no_cache, cache_dir, exclude=exclude,
+                  max_file_size=max_file_size)
+    settings = inventory_settings(cfg, title=title, min_tests=min_tests,
+                                  tests_per_100_loc=tests_per_100_loc, priorities=priority)
+    scanned = scan_repo(cfg)
+    head = revision(cfg.root)
+    found = build_inventory(scanned, uses_on_disk(cfg.root, scanned, cfg.max_file_bytes),
+                            settings, head.commit, head.date)
+    write_output(output or "-", renderers[format](found),
+                 announce=bool(output and output != "-"))
 
 
 def main() -> None:
