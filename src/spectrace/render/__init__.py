@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
-from spectrace.config import Format
-from spectrace.errors import ConfigError
+from spectrace.config import Config, Format, register_section
+from spectrace.errors import ConfigError, OutputError
 from spectrace.render.output import write_output
 from spectrace.render.view import ReportView
+
+# Registered here because every command imports this package before it reads the config,
+# so a `publish:` section never makes another command reject spectrace.yaml.
+register_section("publish", "wiki pages: wiki (URL or path), branch, split_over, home")
 
 _SUFFIX_FORMATS = {".md": Format.MD, ".markdown": Format.MD, ".json": Format.JSON,
                    ".html": Format.HTML, ".htm": Format.HTML, ".csv": Format.CSV,
@@ -27,7 +33,9 @@ def format_for(name: str | None, output: str | None) -> Format | None:
     return None
 
 
-def render_report(view: ReportView, fmt: Format) -> str | bytes:
+def render_report(view: ReportView, fmt: Format, *, config: Config | None = None,
+                  link_base: str = "") -> str | bytes:
+    """One output as text or bytes; `link_base` leads from an HTML file to the repository."""
     if fmt is Format.TEXT:
         from spectrace.render.text import render_text
 
@@ -40,9 +48,44 @@ def render_report(view: ReportView, fmt: Format) -> str | bytes:
         from spectrace.render.jsonreport import render_json
 
         return render_json(view)
+    if fmt is Format.HTML:
+        from spectrace.render.html import render_html
+
+        return render_html(view, link_base, config.source_url if config else None)
+    if fmt is Format.CSV:
+        from spectrace.render.tables import render_csv
+
+        return render_csv(view)
+    if fmt is Format.XLSX:
+        from spectrace.render.tables import render_xlsx
+
+        return render_xlsx(view)
+    if fmt is Format.WIKI:
+        raise ConfigError("the wiki format writes a folder of pages: pass -o FOLDER")
     raise ConfigError(f"the {fmt.value} format is not available in this version")
 
 
-def write_report(view: ReportView, fmt: Format, path: str) -> None:
-    """Render and write one output; every format goes through write_output."""
-    write_output(path, render_report(view, fmt), announce=path != "-")
+def html_link_base(root: str | Path, path: str) -> str:
+    """The way from the HTML file's folder (the current one for stdout) to the repository."""
+    folder = Path.cwd() if path == "-" else Path(path).resolve().parent
+    rel = os.path.relpath(Path(root).resolve(), folder)
+    return "" if rel == "." else Path(rel).as_posix() + "/"
+
+
+def write_report(view: ReportView, fmt: Format, path: str, config: Config | None = None) -> None:
+    """Render and write one output; every file goes through write_output."""
+    if fmt is Format.WIKI:
+        from spectrace.render.wiki import wiki_settings, write_wiki
+
+        write_wiki(view, path, wiki_settings(config))
+        return
+    if path == "-" and fmt is Format.TEXT and sys.stdout.isatty():
+        from spectrace.render.terminal import print_report
+
+        print_report(view)  # a rich table; pipes and files keep the plain text
+        return
+    if path == "-" and fmt is Format.XLSX and sys.stdout.isatty():
+        raise OutputError("an XLSX workbook is binary: pass -o FILE.xlsx")
+    link_base = html_link_base(view.root, path) if fmt is Format.HTML else ""
+    write_output(path, render_report(view, fmt, config=config, link_base=link_base),
+                 announce=path != "-")
