@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -324,3 +325,18 @@ def test_a_lone_testsuite_root_keeps_its_name():
     [only] = parse_junit('<testsuite name="com.acme.CartTest"><testcase name="a"/></testsuite>',
                          "r.xml")
     assert only.suite == "com.acme.CartTest"
+
+
+@pytest.mark.spec("8.1")
+def test_results_globs_expand(tmp_path):
+    reports = tmp_path / "target" / "surefire-reports"
+    reports.mkdir(parents=True)
+    shutil.copy(JUNIT / "TEST-com.acme.CartTest.xml", reports / "TEST-com.acme.CartTest.xml")
+    (reports / "TEST-com.acme.EmptyTest.xml").write_text(
+        '<testsuite name="com.acme.EmptyTest" tests="0"/>', encoding="utf-8")
+    config = build_config(tmp_path, overrides={"results": (reports / "TEST-*.xml",)})
+    found = load_results(config.results, SCAN, config)
+    assert found.testcases == 7 and len(found.outcomes) == 6
+    config = build_config(tmp_path, overrides={"results": (tmp_path / "nothing-*.xml",)})
+    with pytest.raises(ResultsError, match="no results file matches this pattern"):
+        load_results(config.results, SCAN, config)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spectrace.config import Config
+from spectrace.errors import ResultsError
 from spectrace.model import LinkState, Scan
 from spectrace.results.gaps import gap_markers, gap_tests
 from spectrace.results.junit import CaseResult, read_junit
@@ -24,8 +25,24 @@ class Results:
 
 
 def load_results(paths: Iterable[Path], scan: Scan, config: Config) -> Results:
-    cases = [case for path in paths for case in read_junit(path, config.display(path))]
+    cases = [case for path in expand(paths) for case in read_junit(path, config.display(path))]
     return match_results(cases, scan, gap_markers(config))
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Results paths with globs expanded: Surefire writes one file per test class."""
+    out: list[Path] = []
+    for path in paths:
+        text = str(path)
+        if not any(ch in text for ch in "*?["):
+            out.append(path)
+            continue
+        anchor = Path(path.anchor or ".")
+        found = sorted(anchor.glob(str(path.relative_to(anchor)) if path.anchor else text))
+        if not found:
+            raise ResultsError("no results file matches this pattern", text)
+        out.extend(found)
+    return out
 
 
 def load_outcomes(paths: Iterable[Path], scan: Scan, config: Config) -> dict[str, LinkState]:
