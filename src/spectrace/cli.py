@@ -87,6 +87,9 @@ MaxSizeOpt = Annotated[int | None, typer.Option(
     "--max-file-size", help="Skip (and report) files larger than this many bytes.", min=1)]
 SourceUrlOpt = Annotated[str | None, typer.Option(
     "--source-url", help="Link template for tests, with {commit} {path} {line}.")]
+SplitOverOpt = Annotated[int | None, typer.Option(
+    "--split-over", min=0, show_default="40",
+    help="Wiki pages: one page per area when the spec has more cases than this.")]
 
 
 def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: list[str] | None,
@@ -161,23 +164,92 @@ def report(
     exclude: ExcludeOpt = None,
     max_file_size: MaxSizeOpt = None,
     source_url: SourceUrlOpt = None,
+    split_over: SplitOverOpt = None,
 ) -> None:
     """Build the matrix; print a summary; write the outputs config or --format/-o ask for."""
-    from spectrace.pipeline import build_trace
     from spectrace.render import format_for, write_report
     from spectrace.render.view import build_view
 
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir, title,
                   exclude, max_file_size, source_url)
+    cfg, _ = _publish_settings(cfg, split_over=split_over)
     chosen = format_for(format, output)  # a bad --format fails before the scan
-    view = build_view(build_trace(cfg))
+    machine = chosen in (Format.JSON, Format.CSV, Format.XLSX) and (output or "-") == "-"
+    view = build_view(_traced(cfg, progress_bar=not machine))
     if chosen is not None or not cfg.outputs:
-        write_report(view, chosen or Format.TEXT, output or "-")
+        write_report(view, chosen or Format.TEXT, output or "-", cfg)
         return
-    write_report(view, Format.TEXT, "-")
+    write_report(view, Format.TEXT, "-", cfg)
     for out in cfg.outputs:
         target = out.path if Path(out.path).is_absolute() else str(cfg.root / out.path)
-        write_report(view, out.format, target)
+        write_report(view, out.format, target, cfg)
+
+
+def _publish_settings(cfg, **flags):
+    """The `publish:` section checked (with its lines), then the flags given on top."""
+    from dataclasses import replace
+
+    from spectrace.render.wiki import wiki_settings
+
+    settings = replace(wiki_settings(cfg), **{k: v for k, v in flags.items() if v is not None})
+    return replace(cfg, extra={**cfg.extra, "publish": settings}), settings
+
+
+def _traced(cfg, *, progress_bar: bool = True):
+    """The trace, with a progress bar on stderr when it is a terminal (CONTRACT.md)."""
+    from spectrace.pipeline import build_trace
+    from spectrace.render.terminal import progress
+
+    with progress("Scanning", enabled=progress_bar and sys.stderr.isatty()):
+        return build_trace(cfg)
+
+
+@app.command()
+@handles_errors
+def publish(
+    repo: RepoArg = Path("."),
+    wiki: Annotated[str | None, typer.Option(
+        "--wiki", help="URL or path of the wiki git repository (default: publish.wiki in "
+        "the config).")] = None,
+    config: ConfigOpt = None,
+    spec: SpecOpt = None,
+    mapping: MappingOpt = None,
+    results: ResultsOpt = None,
+    id_pattern: IdPatternOpt = None,
+    branch: Annotated[str | None, typer.Option(
+        "--branch", help="Wiki branch to publish to (default: the wiki's default branch).")] = None,
+    message: Annotated[str | None, typer.Option(
+        "--message", "-m", help="Commit message (default: the change in coverage).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print the diff a publish would make; commit and push nothing.")] = False,
+    split_over: SplitOverOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    title: TitleOpt = None,
+    exclude: ExcludeOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    source_url: SourceUrlOpt = None,
+) -> None:
+    """Write the wiki pages into a wiki git repository: commit and push what changed."""
+    from spectrace.publish import publish as publish_wiki
+    from spectrace.render.view import build_view
+
+    cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir, title,
+                  exclude, max_file_size, source_url)
+    cfg, settings = _publish_settings(cfg, wiki=wiki, branch=branch, split_over=split_over)
+    if not settings.wiki:
+        raise SpectraceError("no wiki to publish to: pass --wiki URL_OR_PATH, or set "
+                             "`publish: {wiki: ...}` in spectrace.yaml")
+    view = build_view(_traced(cfg))
+    done = publish_wiki(view, settings.wiki, settings=settings, message=message,
+                        dry_run=dry_run)
+    if done.message is None:
+        return
+    subject = done.message.splitlines()[0]
+    if dry_run:
+        sys.stdout.write(f"Would commit: {subject} ({done.changes.describe()})\n\n{done.diff}")
+    else:
+        print(f"{done.commit[:7] if done.commit else ''} {subject}".strip())
 
 
 @app.command()
