@@ -350,3 +350,44 @@ def test_check_with_results(gateway, tmp_path, monkeypatch):
     assert bad.exit_code == 2
     assert bad.stderr.startswith("spectrace: error: ")
     assert "not-junit.xml:3: not a JUnit XML file: the root element is <coverage>" in bad.stderr
+
+
+# -- the documented workflow ------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def spectrace_commands(workflow: str) -> list[list[str]]:
+    """Every `spectrace …` command line of a workflow, with Actions expressions filled in."""
+    import re
+    import shlex
+
+    commands = []
+    for line in workflow.splitlines():
+        text = line.strip()
+        if not text.startswith("spectrace "):
+            continue
+        text = re.sub(r"\$\{\{[^}]*\}\}", "X", text).replace('"${baseline[@]}"',
+                                                            "--baseline b.json")
+        commands.append(shlex.split(text)[1:])
+    return commands
+
+
+@pytest.mark.spec("8.4")
+def test_the_documented_workflow_is_the_one_we_run_and_its_commands_parse():
+    import typer.main
+    import yaml
+
+    workflow = (ROOT / ".github" / "workflows" / "spectrace.yml").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert "```yaml\n" + workflow + "```\n" in doc
+    steps = yaml.safe_load(workflow)["jobs"]["spec-coverage"]["steps"]
+    assert {s.get("name") for s in steps} >= {"Tests, with JUnit results", "Gate",
+                                              "Coverage change as a PR comment",
+                                              "Publish the matrix to the wiki"}
+    commands = spectrace_commands(workflow)
+    assert [c[0] for c in commands] == ["check", "diff", "report", "publish"]
+    group = typer.main.get_command(app)
+    for args in commands:
+        command = group.get_command(None, args[0])
+        command.make_context(args[0], args[1:])  # raises on an unknown or malformed option
