@@ -177,6 +177,11 @@ def test_report_format_wiki_writes_the_page_set_of_the_gateway(tmp_path):
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
     assert "Home.md" in pages and "_Sidebar.md" in pages and len(pages) > 3
     check_gold_set({k: scrub(v, root=repo) for k, v in pages.items()}, "gateway")
+    # A folder as -o means the page set; unchanged pages are not rewritten.
+    result = runner.invoke(app, ["report", str(repo), "-o", f"{out}/", "--split-over", "10"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"Wrote {len(pages)} wiki pages to {out}/ (no page changed)\n"
     result = runner.invoke(app, ["report", str(repo), "--format", "wiki"])
     assert result.exit_code == 2
     assert "pass -o FOLDER" in result.stderr

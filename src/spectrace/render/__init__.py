@@ -29,6 +29,8 @@ def format_for(name: str | None, output: str | None) -> Format | None:
             choices = ", ".join(f.value for f in Format)
             raise ConfigError(f"unknown format {name!r}; use one of: {choices}") from None
     if output and output != "-":
+        if output.endswith(("/", os.sep)) or Path(output).is_dir():
+            return Format.WIKI  # a folder can only hold the page set
         return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), Format.TEXT)
     return None
 
