@@ -137,11 +137,13 @@ def _section(number: int, section: Section, inv: Inventory) -> list[str]:
                    f"{total.code_modules:,}** | |")
         out.append("")
     if section.modules:
-        out += ["### Modules", "", "| Module | Component | LOC | Code lines | Tests | Tested? |",
-                "|---|---|---:|---:|---:|---|"]
+        out += ["### Modules", "",
+                "| Module | Component | LOC | Code lines | Tests | Skipped | Tested? |",
+                "|---|---|---:|---:|---:|---:|---|"]
         for row in section.modules:
             out.append(f"| `{cell(row.path)}` | {cell(row.component or '—')} | {row.loc:,} | "
-                       f"{row.sloc:,} | {row.tests.tests:,} | {_tested(row)} |")
+                       f"{row.sloc:,} | {row.tests.tests:,} | {row.tests.skipped:,} | "
+                       f"{_tested(row)} |")
         out.append("")
     out += _gaps(section)
     return out
@@ -209,8 +211,8 @@ def _e2e(number: int, inv: Inventory) -> list[str]:
     if not e2e.files:
         return out + ["No end-to-end tests found: no test file sits under `e2e/`, `cypress/`, "
                       "`playwright/` or the like. Configure `kinds:` to name your folders.", ""]
-    conditional = (f" {_n(e2e.conditional, 'more test')} run only under a condition "
-                   "(`skipif`), counted as active.") if e2e.conditional else ""
+    conditional = (f" {e2e.conditional:,} of the active ones run only under a condition "
+                   "(a `skipif` that is not always true).") if e2e.conditional else ""
     out += [f"{_n(e2e.tests.tests, 'test')} in {_n(e2e.tests.files, 'file')}: "
             f"{e2e.tests.active:,} active, {e2e.tests.skipped:,} skipped.{conditional}", ""]
     out += ["| File | Language | Tests | Active | Skipped |", "|---|---|---:|---:|---:|"]
@@ -249,14 +251,14 @@ def _priorities(inv: Inventory) -> list[str]:
     if not inv.priorities:
         return out + ["Nothing to do: every module with code has tests.", ""]
     out += ["| Priority | Area | LOC | Tests | Status |", "|---|---|---:|---:|---|"]
+    # The lowest level can hold hundreds of small files: its largest are shown, the rest summed.
     last = f"P{len(s.priorities)}"
-    tail = [p for p in inv.priorities if p.level == last]
+    tail = [p for p in inv.priorities if p.level == last][_LAST_LEVEL_ROWS:]
     for p in inv.priorities:
-        if p.level == last and len(tail) > _LAST_LEVEL_ROWS:
-            continue
-        out.append(f"| {p.level} | {cell(p.label)} | {p.loc:,} | {p.tests:,} | {_why(p)} |")
-    if len(tail) > _LAST_LEVEL_ROWS:
-        out.append(f"| {last} | {_n(len(tail), 'more module')} under "
+        if p not in tail:
+            out.append(f"| {p.level} | {cell(p.label)} | {p.loc:,} | {p.tests:,} | {_why(p)} |")
+    if tail:
+        out.append(f"| {last} | {_n(len(tail), 'more module')}, each under "
                    f"{_n(s.priorities[-1], 'line')} | {sum(p.loc for p in tail):,} | | |")
     return out + [""]
 
