@@ -157,6 +157,7 @@ def test_publish_section_is_checked_with_file_and_line(tmp_path):
     with pytest.raises(ConfigError) as info:
         wiki_settings(build_config(tmp_path))
     assert info.value.line == 3 and "split_ovr" in info.value.message
+    assert info.value.path == str(tmp_path.resolve() / "spectrace.yaml")
     (tmp_path / "spectrace.yaml").write_text("publish:\n  home: Test Coverage\n",
                                              encoding="utf-8")
     with pytest.raises(ConfigError, match="'Test-Coverage'"):

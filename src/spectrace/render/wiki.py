@@ -62,7 +62,9 @@ def wiki_settings(config: Config | None) -> WikiSettings:
     raw = (config.extra.get(SECTION) if config is not None else None) or {}
     if isinstance(raw, WikiSettings):  # already checked, with command-line flags on top
         return raw
-    where = config.source if config is not None else None
+    where = None
+    if config is not None and config.source is not None:
+        where = str(config.root / config.source)  # as build_config names the file
     if not isinstance(raw, Mapping):
         raise ConfigError(f"`{SECTION}:` must be a mapping of settings", where)
     values: dict[str, Any] = {}
