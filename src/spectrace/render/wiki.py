@@ -64,7 +64,9 @@ def wiki_settings(config: Config | None) -> WikiSettings:
         return raw
     where = None
     if config is not None and config.source is not None:
-        where = str(config.root / config.source)  # as build_config names the file
+        # `source` is "spectrace.yaml" (in the repository) or --config as it was typed.
+        in_root = config.root / config.source
+        where = str(in_root if in_root.is_file() else Path(config.source))
     if not isinstance(raw, Mapping):
         raise ConfigError(f"`{SECTION}:` must be a mapping of settings", where)
     values: dict[str, Any] = {}
