@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -39,6 +40,14 @@ def fixture_file(root: Path, rel: str) -> dict[str, Test]:
     test_file = finder.parse((root / rel).read_text(encoding="utf-8"), rel, kind_of(rel))
     assert test_file.language is Language.PYTHON and test_file.problems == ()
     return {t.qualname: t for t in test_file.tests}
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
 
 
 def summary(test: Test) -> tuple:
@@ -265,6 +274,44 @@ def test_test_classes_nesting_inheritance_and_exclusions():
 
 
 @pytest.mark.spec("2.2.2")
+def test_classes_with_a_constructor_are_refused_like_pytest_does():
+    tests = parse('''
+        import dataclasses
+        import enum
+        import typing
+        from dataclasses import dataclass
+
+        @dataclass
+        class TestPayload:  # the generated __init__ keeps pytest away
+            status: int = 200
+            def test_a(self): pass
+
+        @dataclasses.dataclass(init=False)
+        class TestNoInit:
+            def test_b(self): pass
+
+        class TestTimeoutError(TimeoutError):
+            def test_c(self): pass
+
+        class TestKind(str, enum.Enum):
+            UNIT = "unit"
+            def test_d(self): pass
+
+        class TestRow(typing.NamedTuple):
+            status: int
+            def test_e(self): pass
+
+        class TestWithNew:
+            def __new__(cls): return super().__new__(cls)
+            def test_f(self): pass
+
+        class TestPlain(object):
+            def test_g(self): pass
+    ''')
+    assert list(tests) == ["TestNoInit::test_b", "TestPlain::test_g"]
+
+
+@pytest.mark.spec("2.2.2")
 def test_unittest_testcase_subclasses_whatever_their_names():
     tests = parse('''
         import unittest
@@ -352,6 +399,83 @@ def test_unittest_ignores_python_functions_but_pytest_classes_honour_it():
                 pass
     ''', settings)
     assert list(tests) == ["LegacyCase::test_old", "BasketSpec::should_total"]
+
+
+@pytest.mark.spec("2.2.2")
+def test_tests_inherited_or_imported_from_other_modules(tmp_path):
+    _write(tmp_path, {
+        "pyproject.toml": "[tool.pytest.ini_options]\npythonpath = ['lib']\n",
+        "tests/__init__.py": "",
+        "tests/api/__init__.py": "from .base import ApiContract as ApiContract\n",
+        "tests/api/base.py": '''
+            import unittest
+            from pytest import mark as m
+
+            CODES = [200, 201, 204]
+
+            class ApiContract:
+                """API contract 4.1."""
+
+                @m.parametrize("code", CODES)
+                def test_success_codes(self, code):
+                    pass
+
+                @m.skip(reason="rate limits are per tenant")
+                def test_rate_limit(self):
+                    pass
+
+            class LegacyBase(unittest.TestCase):
+                def test_legacy(self):
+                    pass
+
+            def test_shared_smoke():
+                pass
+        ''',
+        "lib/testkit/mixins.py": '''
+            class AuthMixin:
+                def test_needs_token(self):
+                    pass
+        ''',
+        "tests/api/test_orders.py": '''
+            from tests.api import ApiContract
+            from testkit.mixins import AuthMixin
+            from . import base
+            from .base import test_shared_smoke, CODES
+
+            class TestOrders(ApiContract, AuthMixin):
+                def test_create(self):
+                    pass
+
+            class OrdersLegacy(base.LegacyBase):
+                pass
+
+            class TestNotRelated(SomethingUnknown):
+                def test_alone(self):
+                    pass
+        ''',
+    })
+    finder = PythonDiscoverer(load_pytest_settings(tmp_path))
+    text = (tmp_path / "tests/api/test_orders.py").read_text()
+    test_file = finder.parse(text, "tests/api/test_orders.py", TestKind.UNIT)
+    tests = {t.qualname: t for t in test_file.tests}
+    assert {q: summary(t)[:3] + (t.params,) for q, t in tests.items()} == {
+        # An imported test function is collected by the module that imports it.
+        "test_shared_smoke": (5, False, None, None),
+        # Inherited tests show at the class that inherits them.
+        "TestOrders::test_needs_token": (7, False, None, None),
+        "TestOrders::test_success_codes": (7, False, None, 3),
+        "TestOrders::test_rate_limit": (7, True, "rate limits are per tenant", None),
+        "TestOrders::test_create": (8, False, None, None),
+        "OrdersLegacy::test_legacy": (11, False, None, None),
+        "TestNotRelated::test_alone": (15, False, None, None),
+    }
+    assert tests["TestOrders::test_success_codes"].texts == ("API contract 4.1.",)
+    assert finder.dependencies("tests/api/test_orders.py") == (
+        "lib/testkit/mixins.py", "tests/api/__init__.py", "tests/api/base.py")
+    # Text alone (no root to read other modules from) sees only what the file defines.
+    alone = PythonDiscoverer().parse(text, "tests/api/test_orders.py", TestKind.UNIT)
+    assert [t.qualname for t in alone.tests] == ["TestOrders::test_create",
+                                                 "TestNotRelated::test_alone"]
 
 
 @pytest.mark.spec("2.2.2")
@@ -690,6 +814,9 @@ def test_a_skip_opening_the_body():
         def test_body_xfail():
             pytest.xfail("known bug")
 
+        def test_body_importorskip():
+            yaml = pytest.importorskip("yaml", reason="needs PyYAML")
+
         class Case(unittest.TestCase):
             def test_skip_test(self):
                 self.skipTest("needs a GPU")
@@ -702,6 +829,8 @@ def test_a_skip_opening_the_body():
         "test_skip_later": (False, None, None, False),
         "test_conditional_skip": (False, "needs TOKEN", 'not os.environ.get("TOKEN")', False),
         "test_body_xfail": (False, None, None, True),
+        "test_body_importorskip": (False, "needs PyYAML",
+                                   'pytest.importorskip("yaml", reason="needs PyYAML")', False),
         "Case::test_raise_skip": (True, "no network", None, False),
         "Case::test_skip_test": (True, "needs a GPU", None, False),
     }
@@ -857,14 +986,6 @@ def test_fixture_markers_and_ids():
 
 
 # --- 2.2.6 the repository's pytest configuration -------------------------------------
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
 
 
 @pytest.mark.spec("2.2.6")
@@ -1068,7 +1189,8 @@ def _pytest_collects(run: subprocess.Popen) -> tuple[set[str], dict[str, str]]:
 
 
 def _spectrace_finds(root: Path) -> dict[str, Test]:
-    finder = PythonDiscoverer(load_pytest_settings(root))
+    # Round-tripped through pickle, as a discoverer sent to a worker process would be.
+    finder = pickle.loads(pickle.dumps(PythonDiscoverer(load_pytest_settings(root))))
     paths, problems = list_files(root)
     assert problems == []
     found: dict[str, Test] = {}

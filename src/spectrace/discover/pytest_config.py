@@ -23,10 +23,12 @@ class PytestSettings:
     """The pytest settings that decide which files, classes and functions are tests.
 
     Patterns are kept as pytest reads them: globs for files and folders, prefixes or
-    globs for class and function names. `ignore`/`ignore_glob` come from `--ignore`
-    and `--ignore-glob` in `addopts`, relative to the root. When `root` is set,
-    `conftest.py` files below it are consulted for literal `collect_ignore` and
-    `collect_ignore_glob` lists, as pytest does while it collects.
+    globs for class and function names. `pythonpath` is where tests import from;
+    `ignore`/`ignore_glob` come from `--ignore` and `--ignore-glob` in `addopts`,
+    relative to the root. When `root` is set, `conftest.py` files below it are
+    consulted for literal `collect_ignore` and `collect_ignore_glob` lists, as pytest
+    does while it collects, and test modules may be read for the base classes and
+    tests other test modules import.
     """
 
     python_files: tuple[str, ...] = ("test_*.py", "*_test.py")
@@ -34,6 +36,7 @@ class PytestSettings:
     python_functions: tuple[str, ...] = ("test",)
     testpaths: tuple[str, ...] = ()
     norecursedirs: tuple[str, ...] = DEFAULT_NORECURSEDIRS
+    pythonpath: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     ignore_glob: tuple[str, ...] = ()
     config_file: str | None = None  # the file these came from, relative to the root
@@ -44,7 +47,8 @@ class PytestSettings:
 _CONFIG_NAMES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml",
                  "tox.ini", "setup.cfg")
 
-_KEYS = ("python_files", "python_classes", "python_functions", "testpaths", "norecursedirs")
+_KEYS = ("python_files", "python_classes", "python_functions", "testpaths", "norecursedirs",
+         "pythonpath")
 
 
 def load_pytest_settings(root: Path) -> PytestSettings:
@@ -139,6 +143,8 @@ def _settings(values: dict[str, object], name: str, root: Path) -> PytestSetting
     for key in _KEYS:
         if key in values:
             found[key] = tuple(_args(values[key]))
+    if "pythonpath" in found:
+        found["pythonpath"] = tuple(_rel(p) for p in found["pythonpath"])
     ignore, ignore_glob = _ignores(_args(values.get("addopts", "")))
     return replace(PytestSettings(root=root), config_file=name, ignore=ignore,
                    ignore_glob=ignore_glob, **found)

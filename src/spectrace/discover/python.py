@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,9 +28,22 @@ _FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
 _PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
 _ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
 _ABC = frozenset({"abc.ABC", "abc.ABCMeta"})
+# Classes (other than `object`) whose `__init__` or `__new__` a subclass inherits, which
+# makes pytest refuse the subclass as a test class. Exceptions, enums, builtins, records.
+_WITH_CONSTRUCTOR = frozenset({
+    "str", "int", "float", "complex", "bytes", "bytearray", "dict", "list", "tuple", "set",
+    "frozenset", "Exception", "BaseException", "enum.Enum", "enum.IntEnum", "enum.StrEnum",
+    "enum.Flag", "enum.IntFlag", "typing.NamedTuple", "typing.TypedDict", "typing.Protocol",
+    "typing_extensions.TypedDict", "typing_extensions.Protocol", "pydantic.BaseModel",
+    "collections.OrderedDict", "collections.defaultdict", "collections.Counter",
+    "collections.UserDict", "collections.UserList", "threading.Thread"})
+_INIT_DECORATORS = frozenset({
+    "dataclasses.dataclass", "dataclass", "attr.s", "attr.attrs", "attr.define",
+    "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable"})
 _SPEC_LINE = re.compile(r"^(?:spec|covers)\s*:\s*(.+)$", re.IGNORECASE)
 _ID_TOKEN = re.compile(r"^[\w.\-\u2013\u2014]*\d[\w.\-\u2013\u2014]*$")
-_MAX_DEPTH = 8  # how far a mark alias or a parameter list may be followed by name
+_MAX_DEPTH = 8  # how far a mark alias, a parameter list or a re-export is followed
+_MAX_MODULE_CHARS = 2 * 1024 * 1024  # a base-class module larger than this is not read
 
 
 class PythonDiscoverer:
@@ -39,10 +53,11 @@ class PythonDiscoverer:
 
     def __init__(self, settings: PytestSettings = PytestSettings()) -> None:
         self.settings = settings
-        self._files = [_name_matcher(p) for p in settings.python_files]
-        self._norecurse = [_name_matcher(p) for p in settings.norecursedirs]
-        self._functions = _prefix_or_glob(settings.python_functions)
-        self._classes = _prefix_or_glob(settings.python_classes)
+        # Plain objects, not closures: a discoverer must pickle for parallel scans.
+        self._files = [_PathPattern(p) for p in settings.python_files]
+        self._norecurse = [_PathPattern(p) for p in settings.norecursedirs]
+        self._functions = _NameFilter(settings.python_functions)
+        self._classes = _NameFilter(settings.python_classes)
         self._testpaths = [p.replace("\\", "/").strip("/") or "." for p in settings.testpaths
                            if p.strip()]
         self._conftests = CollectIgnores(settings.root) if settings.root is not None else None
@@ -56,6 +71,10 @@ class PythonDiscoverer:
                 break
             needles.add(literal)
         self._needles = tuple(sorted(needles))
+        self._modules: dict[str, _ModuleScan | None] = {}
+        self._exists: dict[str, bool] = {}
+        self._deps: dict[str, set[str]] = {}
+        self._parsing: str | None = None
 
     # --- which files -----------------------------------------------------------------
 
@@ -126,13 +145,95 @@ class PythonDiscoverer:
         except (RecursionError, MemoryError, ValueError):
             return _failed(path, kind, "cannot parse: nested too deeply", None)
         try:
-            tests = tuple(_ModuleScan(tree, text, self).tests())
+            self._parsing = path
+            tests = tuple(_ModuleScan(tree, text, self, path).tests())
         except (RecursionError, MemoryError):
             return _failed(path, kind, "cannot parse: nested too deeply", None)
         return TestFile(path, Language.PYTHON, kind, tests)
 
     def is_test_function(self, name: str) -> bool:
         return self._functions(name)
+
+    def dependencies(self, path: str) -> tuple[str, ...]:
+        """Other files of the repository that `parse(…, path, …)` read: modules whose test
+        classes or functions `path` imports or inherits. A cached parse of `path` is only
+        valid while these are unchanged too."""
+        return tuple(sorted(self._deps.get(path, ())))
+
+    def __getstate__(self) -> dict:
+        # Parsed modules are per process; a worker reads what it needs itself.
+        state = dict(self.__dict__)
+        state.update(_modules={}, _exists={}, _deps={})
+        return state
+
+    # --- definitions in other modules --------------------------------------------------
+
+    def definition(self, dotted: str, from_path: str, depth: int = 0) -> _Binding | None:
+        """The class or function `dotted` (as imported in `from_path`) names, when it is
+        defined in a module of this repository; None otherwise (or without a root)."""
+        if self.settings.root is None or depth > _MAX_DEPTH:
+            return None
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = dotted[level:].split(".")
+        if not parts[-1]:
+            return None
+        for rel in self._module_files(parts[:-1], level, from_path):
+            scan = self._scan_of(rel)
+            if scan is None:
+                continue
+            bound = scan.ns.get(parts[-1])
+            if bound is not None and bound.kind == "import":  # re-exported
+                return self.definition(bound.node, rel, depth + 1)
+            return bound if bound is not None and bound.kind in ("class", "func") else None
+        return None
+
+    def _module_files(self, parts: list[str], level: int, from_path: str) -> Iterator[str]:
+        """Files that could hold the module `parts` imported from `from_path`: relative to
+        its package, or on the folders pytest and the project put on sys.path."""
+        folder = posixpath.dirname(from_path)
+        if level:
+            for _ in range(level - 1):
+                folder = posixpath.dirname(folder)
+            bases = [folder]
+        else:
+            # pytest's default import mode puts the test's first folder without an
+            # __init__.py on sys.path; any folder on the way is a fair guess, nearest first.
+            bases = []
+            while True:
+                bases.append(folder)
+                if not folder:
+                    break
+                folder = posixpath.dirname(folder)
+            bases += ["src", *self.settings.pythonpath]
+        for base in bases:
+            stem = posixpath.join(base, *parts) if parts else base
+            for rel in ((stem + ".py") if parts else None, posixpath.join(stem, "__init__.py")):
+                if rel is not None and not rel.startswith("../") and self._is_file(rel):
+                    yield posixpath.normpath(rel)
+
+    def _is_file(self, rel: str) -> bool:
+        found = self._exists.get(rel)
+        if found is None:
+            try:
+                found = self._exists[rel] = (self.settings.root / rel).is_file()
+            except OSError:
+                found = self._exists[rel] = False
+        return found
+
+    def _scan_of(self, rel: str) -> _ModuleScan | None:
+        if self._parsing is not None:
+            self._deps.setdefault(self._parsing, set()).add(rel)
+        if rel in self._modules:
+            return self._modules[rel]
+        self._modules[rel] = None  # a module importing itself finds nothing
+        try:
+            text = (self.settings.root / rel).read_text(encoding="utf-8")
+            if len(text) <= _MAX_MODULE_CHARS and "\0" not in text:
+                self._modules[rel] = _ModuleScan(ast.parse(text), text, self, rel)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError,
+                MemoryError):
+            pass
+        return self._modules[rel]
 
     def is_test_class(self, name: str) -> bool:
         return self._classes(name)
@@ -143,27 +244,30 @@ def _failed(path: str, kind: TestKind, message: str, line: int | None) -> TestFi
                     problems=(Problem(ProblemKind.PARSE_ERROR, message, path, line),))
 
 
-def _name_matcher(pattern: str):
+class _PathPattern:
     """pytest's fnmatch_ex: a pattern without "/" matches the basename, else the path."""
-    pattern = pattern.replace("\\", "/")
-    if "/" in pattern:
-        regex = re.compile(fnmatch.translate(pattern if pattern.startswith("/")
-                                             else "*/" + pattern))
-        return lambda name, path: regex.match("/" + path) is not None
-    regex = re.compile(fnmatch.translate(pattern))
-    return lambda name, path: regex.match(name) is not None
+
+    def __init__(self, pattern: str) -> None:
+        pattern = pattern.replace("\\", "/")
+        self.on_path = "/" in pattern
+        if self.on_path and not pattern.startswith("/"):
+            pattern = "*/" + pattern
+        self.regex = re.compile(fnmatch.translate(pattern))
+
+    def __call__(self, name: str, path: str) -> bool:
+        return self.regex.match("/" + path if self.on_path else name) is not None
 
 
-def _prefix_or_glob(options: tuple[str, ...]):
+class _NameFilter:
     """pytest's `_matches_prefix_or_glob_option`: a prefix, or a glob when it has glob chars."""
-    prefixes = tuple(o for o in options)
-    globs = [re.compile(fnmatch.translate(o)) for o in options
-             if any(c in o for c in _GLOB_CHARS)]
 
-    def matches(name: str) -> bool:
-        return name.startswith(prefixes) or any(g.match(name) for g in globs)
+    def __init__(self, options: tuple[str, ...]) -> None:
+        self.prefixes = tuple(options)
+        self.globs = [re.compile(fnmatch.translate(o)) for o in options
+                      if any(c in o for c in _GLOB_CHARS)]
 
-    return matches
+    def __call__(self, name: str) -> bool:
+        return name.startswith(self.prefixes) or any(g.match(name) for g in self.globs)
 
 
 # --- one module ---------------------------------------------------------------------
@@ -174,16 +278,34 @@ class _Binding:
     """What a name is bound to in a module or class namespace."""
 
     kind: str  # "func", "class", "value", "import"
-    node: Any = None  # the def (func), the ClassDef (class), the assigned expression (value)
+    # The def (func), the ClassDef (class), the assigned expression (value), or the
+    # imported dotted name (import; relative ones keep their leading dots).
+    node: Any = None
     info: _ClassInfo | None = None
+    line: int = 0  # of an import
+    scan: Any = None  # the module a def is written in
 
 
 @dataclass(eq=False)
 class _ClassInfo:
     node: ast.ClassDef
+    scan: _ModuleScan  # the module the class is written in
     ns: dict[str, _Binding] = field(default_factory=dict)
     bases: list[_ClassInfo | str] = field(default_factory=list)  # local classes or dotted names
     metaclass: str | None = None
+    resolved: list[_ClassInfo | str] | None = None  # bases, imported ones looked up
+
+
+def _bases(info: _ClassInfo) -> list[_ClassInfo | str]:
+    """A class's bases, those imported from the repository's own modules read from there."""
+    if info.resolved is None:
+        info.resolved = list(info.bases)  # in place first: a cycle sees the unresolved list
+        finder = info.scan.finder
+        info.resolved = [
+            (found.info if (found := finder.definition(b, info.scan.path)) is not None
+             and found.kind == "class" else b) if isinstance(b, str) else b
+            for b in info.bases]
+    return info.resolved
 
 
 @dataclass(frozen=True)
@@ -191,6 +313,7 @@ class _Mark:
     name: str  # a pytest marker name, or one of _UNITTEST_DECORATORS
     args: tuple[ast.expr, ...] = ()
     kwargs: tuple[tuple[str, ast.expr], ...] = ()
+    scan: Any = field(default=None, compare=False)  # the module whose source holds the args
 
     def kw(self, key: str) -> ast.expr | None:
         return next((v for k, v in self.kwargs if k == key), None)
@@ -205,9 +328,10 @@ class _ModuleSkip:
 class _ModuleScan:
     """Binds a module's names like the interpreter would, then collects like pytest."""
 
-    def __init__(self, tree: ast.Module, text: str, finder: PythonDiscoverer) -> None:
+    def __init__(self, tree: ast.Module, text: str, finder: PythonDiscoverer, path: str) -> None:
         self.text = text
         self.finder = finder
+        self.path = path
         self._lines: list[str] | None = None
         self.imports: dict[str, str] = {}
         self.ns: dict[str, _Binding] = {}
@@ -227,9 +351,9 @@ class _ModuleScan:
               outer: dict[str, _Binding] | None, *, module: bool, condition: str | None) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                ns[stmt.name] = _Binding("func", stmt)
+                ns[stmt.name] = _Binding("func", stmt, scan=self)
             elif isinstance(stmt, ast.ClassDef):
-                info = _ClassInfo(stmt)
+                info = _ClassInfo(stmt, self)
                 info.bases = [b for b in (self._resolve_base(e, ns, outer) for e in stmt.bases)
                               if b is not None]
                 for kw in stmt.keywords:
@@ -310,16 +434,18 @@ class _ModuleScan:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 local = alias.asname or alias.name.split(".")[0]
-                self.imports[local] = alias.name if alias.asname else local
-                ns[local] = _Binding("import")
+                dotted = alias.name if alias.asname else local
+                self.imports[local] = dotted
+                ns[local] = _Binding("import", dotted, line=stmt.lineno)
             return
-        module = stmt.module or ""
+        module = "." * stmt.level + (stmt.module or "")
         for alias in stmt.names:
             local = alias.asname or alias.name
             if alias.name == "*":
                 continue
-            self.imports[local] = f"{module}.{alias.name}" if module else alias.name
-            ns[local] = _Binding("import")
+            dotted = f"{module}.{alias.name}" if stmt.module else f"{module}{alias.name}"
+            self.imports[local] = dotted
+            ns[local] = _Binding("import", dotted, line=stmt.lineno)
 
     def _module_call(self, value: ast.expr, condition: str | None) -> None:
         """Module-level `pytest.skip(..., allow_module_level=True)` and `importorskip`."""
@@ -372,7 +498,7 @@ class _ModuleScan:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = [line.rstrip("\r") for line in self.text.split("\n")]
+            self._lines = self.text.split("\n")  # a "\r" left at the end is stripped by users
         return self._lines
 
     def _source(self, node: ast.AST) -> str:
@@ -408,15 +534,15 @@ class _ModuleScan:
         if dotted is None:
             return None
         if dotted.startswith("pytest.mark."):
-            return _Mark(dotted.split(".")[2], args, kwargs)
+            return _Mark(dotted.split(".")[2], args, kwargs, self)
         if dotted in _UNITTEST_DECORATORS:
-            return _Mark(dotted, args, kwargs)
+            return _Mark(dotted, args, kwargs, self)
         if isinstance(func, ast.Name) and depth < _MAX_DEPTH:
             bound = self.ns.get(func.id)
             if bound is not None and bound.kind == "value" and isinstance(bound.node, ast.expr):
                 base = self._mark(bound.node, depth + 1)
                 if base is not None:
-                    return _Mark(base.name, base.args + args, base.kwargs + kwargs)
+                    return _Mark(base.name, base.args + args, base.kwargs + kwargs, self)
         return None
 
     def _marks_of_value(self, value: ast.AST) -> list[_Mark]:
@@ -433,10 +559,10 @@ class _ModuleScan:
         if key not in self._marks_cache:
             marks: list[_Mark] = []
             for cls in self._mro(info):
-                marks.extend(self._decorator_marks(cls.node))
+                marks.extend(cls.scan._decorator_marks(cls.node))
                 own = cls.ns.get("pytestmark")
                 if own is not None and own.kind == "value" and own.node is not None:
-                    marks.extend(self._marks_of_value(own.node))
+                    marks.extend(cls.scan._marks_of_value(own.node))
             self._marks_cache[key] = marks
         return self._marks_cache[key]
 
@@ -457,7 +583,7 @@ class _ModuleScan:
             return self._mro_cache[key]
         if key in stack:
             return [info]
-        local = [b for b in info.bases if isinstance(b, _ClassInfo)]
+        local = [b for b in _bases(info) if isinstance(b, _ClassInfo)]
         seqs = [list(self._mro(b, stack + (key,))) for b in local] + [list(local)]
         result = [info]
         while True:
@@ -483,8 +609,8 @@ class _ModuleScan:
 
     def _class_test_attr(self, info: _ClassInfo) -> bool | None:
         for cls in self._mro(info):
-            if id(cls.node) in self.test_attrs:
-                return self.test_attrs[id(cls.node)]
+            if id(cls.node) in cls.scan.test_attrs:
+                return cls.scan.test_attrs[id(cls.node)]
             bound = cls.ns.get("__test__")
             if bound is not None:
                 node = bound.node
@@ -492,7 +618,7 @@ class _ModuleScan:
         return None
 
     def _is_unittest(self, info: _ClassInfo, seen: frozenset[int] = frozenset()) -> bool:
-        for base in info.bases:
+        for base in _bases(info):
             if isinstance(base, _ClassInfo):
                 if id(base) not in seen and self._is_unittest(base, seen | {id(info)}):
                     return True
@@ -500,17 +626,36 @@ class _ModuleScan:
                 return True
         return False
 
+    def _has_constructor(self, info: _ClassInfo) -> bool:
+        """An `__init__`/`__new__` other than object's: written, inherited or generated."""
+        for cls in self._mro(info):
+            if "__init__" in cls.ns or "__new__" in cls.ns:
+                return True
+            for decorator in cls.node.decorator_list:
+                call = decorator if isinstance(decorator, ast.Call) else None
+                if cls.scan._dotted(call.func if call else decorator) in _INIT_DECORATORS:
+                    init = _kwarg(call, "init") if call else None
+                    if not (isinstance(init, ast.Constant) and init.value is False):
+                        return True
+            for base in _bases(cls):
+                if isinstance(base, str) and (
+                        base in _WITH_CONSTRUCTOR or base.endswith(("Error", "Exception"))
+                        or base.rsplit(".", 1)[-1] in ("NamedTuple", "TypedDict", "Enum")):
+                    return True
+        return False
+
     def _is_abstract(self, info: _ClassInfo) -> bool:
         mro = self._mro(info)
-        if not any(c.metaclass in _ABC or any(b in _ABC for b in c.bases if isinstance(b, str))
+        if not any(c.metaclass in _ABC or any(b in _ABC for b in _bases(c) if isinstance(b, str))
                    for c in mro):
             return False
-        names = {n for c in mro for n in c.ns}
-        for name in names:
-            bound = self._lookup(info, name)
-            if bound is not None and bound.kind == "func" \
-                    and self._decorated_as(bound.node, _ABSTRACT):
-                return True
+        seen: set[str] = set()
+        for cls in mro:
+            for name, bound in cls.ns.items():
+                if name not in seen:
+                    seen.add(name)
+                    if bound.kind == "func" and cls.scan._decorated_as(bound.node, _ABSTRACT):
+                        return True
         return False
 
     # --- collection ------------------------------------------------------------------
@@ -521,11 +666,21 @@ class _ModuleScan:
                 and not module_test.node.value:
             return
         for name, bound in self.ns.items():
+            anchor = None
+            if bound.kind == "import":
+                # pytest collects test functions and classes a module imports, too.
+                if not (self.finder.is_test_function(name) or self.finder.is_test_class(name)):
+                    continue
+                found = self.finder.definition(bound.node, self.path)
+                if found is None:
+                    continue
+                bound, anchor = found, bound.line
             if bound.kind == "func":
-                if self._is_test_function(name, bound.node):
-                    yield self._test(bound.node, name, (), unittest=False)
+                owner = self if anchor is None else bound.scan
+                if owner._is_test_function(name, bound.node):
+                    yield self._test(bound.node, name, (), owner, anchor, unittest=False)
             elif bound.kind == "class" and bound.info is not None:
-                yield from self._collect_class(name, bound.info, ())
+                yield from self._collect_class(name, bound.info, (), anchor)
 
     def _is_test_function(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         flag = self.test_attrs.get(id(node))
@@ -534,18 +689,19 @@ class _ModuleScan:
         return not self._decorated_as(node, _FIXTURES | _PROPERTIES)
 
     def _collect_class(self, name: str, info: _ClassInfo,
-                       chain: tuple[tuple[str, _ClassInfo], ...]) -> Iterator[Test]:
+                       chain: tuple[tuple[str, _ClassInfo], ...],
+                       anchor: int | None) -> Iterator[Test]:
         test_attr = self._class_test_attr(info)
         if self._is_unittest(info):
             if self._is_abstract(info) or test_attr is False:
                 return
-            yield from self._collect_unittest(name, info, chain)
+            yield from self._collect_unittest(name, info, chain, anchor)
             return
         if not (test_attr is True or self.finder.is_test_class(name)):
             return
         if self._is_abstract(info) or test_attr is False:
             return
-        if self._lookup(info, "__init__") is not None or self._lookup(info, "__new__") is not None:
+        if self._has_constructor(info):
             return  # pytest warns "cannot collect test class … because it has a __init__"
         chain = chain + ((name, info),)
         seen: set[str] = set()
@@ -557,37 +713,44 @@ class _ModuleScan:
                     continue
                 seen.add(member)
                 if bound.kind == "func":
-                    if self._is_test_function(member, bound.node):
-                        found.append(self._test(bound.node, member, chain,
-                                                unittest=False))
+                    if cls.scan._is_test_function(member, bound.node):
+                        found.append(self._test(bound.node, member, chain, cls.scan, anchor,
+                                                unittest=False, defined_in=cls))
                 elif bound.kind == "class" and bound.info is not None:
-                    found.extend(self._collect_class(member, bound.info, chain))
+                    found.extend(self._collect_class(member, bound.info, chain, anchor))
             per_class.append(found)
         # Like pytest: tests inherited from base classes come before the subclass's own.
         for found in reversed(per_class):
             yield from found
 
     def _collect_unittest(self, name: str, info: _ClassInfo,
-                          chain: tuple[tuple[str, _ClassInfo], ...]) -> Iterator[Test]:
+                          chain: tuple[tuple[str, _ClassInfo], ...],
+                          anchor: int | None) -> Iterator[Test]:
         """unittest's TestLoader: `test*` methods (any python_functions aside), sorted."""
         chain = chain + ((name, info),)
-        methods: dict[str, _Binding] = {}
+        methods: dict[str, tuple[_Binding, _ClassInfo]] = {}
         for cls in self._mro(info):
             for member, bound in cls.ns.items():
-                methods.setdefault(member, bound)
-        names = sorted(m for m, b in methods.items()
+                methods.setdefault(member, (bound, cls))
+        names = sorted(m for m, (b, cls) in methods.items()
                        if m.startswith("test") and b.kind == "func"
-                       and self.test_attrs.get(id(b.node)) is not False)
-        if not names and "runTest" in methods and methods["runTest"].kind == "func":
+                       and cls.scan.test_attrs.get(id(b.node)) is not False)
+        if not names and "runTest" in methods and methods["runTest"][0].kind == "func":
             names = ["runTest"]
         for member in names:
-            yield self._test(methods[member].node, member, chain, unittest=True)
+            bound, cls = methods[member]
+            yield self._test(bound.node, member, chain, cls.scan, anchor, unittest=True,
+                             defined_in=cls)
 
     # --- one test --------------------------------------------------------------------
 
     def _test(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
-              chain: tuple[tuple[str, _ClassInfo], ...], *, unittest: bool) -> Test:
-        marks = self._decorator_marks(node)
+              chain: tuple[tuple[str, _ClassInfo], ...], owner: _ModuleScan,
+              anchor: int | None, *, unittest: bool, defined_in: _ClassInfo | None = None
+              ) -> Test:
+        """One test; `owner` is the module the def is written in (this one, or one whose
+        class or function this module imports or inherits), `defined_in` its class."""
+        marks = owner._decorator_marks(node)
         own = len(marks)
         for _, info in reversed(chain):  # innermost class first, as pytest's iter_markers
             marks.extend(self._class_marks(info))
@@ -600,25 +763,25 @@ class _ModuleScan:
                 state.conditional(skip.condition, skip.reason)
         for mark in marks:
             if mark.name == "skipif":
-                self._skipif(mark, state)
+                mark.scan._skipif(mark, state)
         for mark in marks:
             if mark.name == "skip":
                 reason = self._first_string(_as_call(mark), "reason")
                 state.skip(reason or "unconditional skip")
             elif mark.name in ("unittest.skip", "unittest.skipIf", "unittest.skipUnless"):
-                self._unittest_skip(mark, state)
+                mark.scan._unittest_skip(mark, state)
             elif mark.name == "xfail":
-                self._xfail(mark, state)
+                mark.scan._xfail(mark, state)
             elif mark.name == "unittest.expectedFailure":
                 state.xfail(None)
-        self._body_skip(node, state)
+        owner._body_skip(node, state)
         params = None if unittest else self._params(marks)
         if params == 0:
             state.skip("got empty parameter set")
         markers = tuple(dict.fromkeys(m.name for m in marks if m.name not in _UNITTEST_DECORATORS))
         docstring = ast.get_docstring(node)
         doc_lines = [line.strip() for line in (docstring or "").strip().splitlines()]
-        comments = self._comments_above(node)
+        comments = owner._comments_above(node)
         # The test's own ids first, then those of its classes and module.
         ids = [arg for m in marks[:own] if m.name == "spec" for arg in _spec_args(m)]
         for comment in comments:
@@ -628,7 +791,10 @@ class _ModuleScan:
             ids.extend(_id_tokens(found.group(1)))
         ids.extend(arg for m in marks[own:] if m.name == "spec" for arg in _spec_args(m))
         texts = [docstring] if docstring else []
-        for _, info in reversed(chain):
+        classes = [info for _, info in reversed(chain)]
+        if defined_in is not None and defined_in not in classes:
+            classes.insert(1, defined_in)  # an inherited test: the base class says what it is
+        for info in classes:
             class_doc = ast.get_docstring(info.node)
             if class_doc:
                 texts.append(class_doc)
@@ -636,7 +802,7 @@ class _ModuleScan:
         return Test(
             name=name,
             qualname="::".join([*(n for n, _ in chain), name]),
-            line=node.lineno,
+            line=node.lineno if owner is self else self._line_in_this_file(chain, anchor),
             skipped=state.skipped,
             skip_reason=state.skip_reason,
             conditional=" or ".join(state.conditions) if state.conditions and not state.skipped
@@ -649,6 +815,15 @@ class _ModuleScan:
             texts=tuple(texts),
             params=params,
         )
+
+    def _line_in_this_file(self, chain: tuple[tuple[str, _ClassInfo], ...],
+                           anchor: int | None) -> int:
+        """Where a test written in another module shows in this one: the innermost class
+        of this module that inherits it, else the import that brings it in."""
+        for _, info in reversed(chain):
+            if info.scan is self:
+                return info.node.lineno
+        return anchor or 1
 
     def _truth(self, node: ast.expr) -> bool | None:
         """The truth of a condition known from the source alone; None for a real condition.
@@ -732,6 +907,10 @@ class _ModuleScan:
         if not body:
             return
         first = body[0]
+        value = first.value if isinstance(first, (ast.Expr, ast.Assign)) else None
+        if isinstance(value, ast.Call) and self._dotted(value.func) == "pytest.importorskip":
+            state.conditional(self._source(value), _string(_kwarg(value, "reason")))
+            return
         condition = None
         if isinstance(first, ast.If) and first.body and not first.orelse:
             condition = self._source(first.test)
@@ -762,7 +941,7 @@ class _ModuleScan:
         for mark in marks:
             if mark.name == "parametrize":
                 values = mark.args[1] if len(mark.args) > 1 else mark.kw("argvalues")
-                counts.append(self._length(values, 0) if values is not None else None)
+                counts.append(mark.scan._length(values, 0) if values is not None else None)
         if not counts:
             return None
         if 0 in counts:
