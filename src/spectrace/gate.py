@@ -6,11 +6,14 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spectrace.config import Config, register_section
 from spectrace.errors import ConfigError, SpectraceError
 from spectrace.model import Counts, NodeKind, Problem, ProblemKind, Status
+
+if TYPE_CHECKING:
+    from spectrace.pipeline import Trace
 
 SECTION = "check"
 register_section(SECTION, "gate thresholds for `spectrace check`")
@@ -174,8 +177,8 @@ def _num(value: float) -> str:
 # --- inputs at the edges --------------------------------------------------------------
 
 
-def facts_from_trace(trace: Any) -> GateInput:
-    """The cases, areas and problems of a built trace (pipeline.Trace)."""
+def facts_from_trace(trace: Trace) -> GateInput:
+    """The cases, areas and problems of a built trace."""
     graph = trace.graph
     cases = tuple(
         CaseFact(n.id, n.title, graph.status_of(n.id), n.path, n.line)
