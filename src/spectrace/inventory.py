@@ -1,18 +1,4 @@
-"""The code-to-test inventory: components, modules, E2E tests and priorities, from a scan.
-
-Rules (defaults configurable under `inventory:` or by flags):
-- A test file's tests count for every module it exercises (discover/usage.py says which).
-  Only active tests (not skipped) make a module tested.
-- module: `no-code` without a code line; `untested` when no active test exercises it;
-  `minimal` with fewer than `min_tests` active tests, or fewer than `tests_per_100_loc`
-  per 100 physical lines; `tested` otherwise.
-- component: its tests are those in its folder and those exercising its modules, each
-  counted once. `no-code`, `untested` and `minimal` as for a module; `partial` when it
-  passes the thresholds but a module with code is untested; `tested` otherwise.
-- priorities: untested components whole, then every untested or minimal module of the
-  others; P0, P1, P2… by physical lines (`priorities`: the lowest line count of each
-  level), minimal code one level lower than untested code of the same size.
-"""
+"""The code-to-test inventory: components, modules, E2E tests and priorities, from a scan."""
 
 from __future__ import annotations
 
@@ -294,7 +280,21 @@ def module_status(active: int, loc: int, sloc: int, settings: InventorySettings)
 
 def build_inventory(scan: Scan, uses: Iterable[Use], settings: InventorySettings = InventorySettings(),
                     commit: str | None = None, date: str | None = None) -> Inventory:
-    """Pure: the inventory of a scan, given which test files exercise which modules."""
+    """Pure: the inventory of a scan, given which test files exercise which modules.
+
+    Rules (defaults configurable under `inventory:` or by flags):
+    - A test file's tests count for every module it exercises (discover/usage.py says which).
+      Only active tests (not skipped) make a module tested.
+    - module: `no-code` without a code line; `untested` when no active test exercises it;
+      `minimal` with fewer than `min_tests` active tests, or fewer than `tests_per_100_loc`
+      per 100 physical lines; `tested` otherwise.
+    - component: its tests are those in its folder and those exercising its modules, each
+      counted once. `no-code`, `untested` and `minimal` as for a module; `partial` when it
+      passes the thresholds but a module with code is untested; `tested` otherwise.
+    - priorities: untested components whole, then every untested or minimal module of the
+      others; P0, P1, P2… by physical lines (`priorities`: the lowest line count of each
+      level), minimal code one level lower than untested code of the same size.
+    """
     files = {f.path: f for f in scan.files}
     exercised_by: dict[str, set[str]] = {}
     for use in uses:

@@ -1,19 +1,4 @@
-"""Which source modules each test file exercises: imports, same-file tests, naming conventions.
-
-The rules, per language (a test file's tests are attributed to every module it exercises):
-- Python: modules the test file imports (`import a.b`, `from a import b`, `from a.b import c`,
-  relative imports, src/ layouts, `pkg.mod.f()` after `import pkg`), directly or through a
-  test-support file it imports (tests/helpers.py); conftest.py fixtures are not followed.
-- Rust: the file's own `#[cfg(test)]` tests; a `mod tests;` file's tests for its parent
-  module; files in tests/ for the modules of any workspace crate they name
-  (`use crate_name::a::b`, `crate_name::a::f()`, also inside macros such as `assert_eq!`).
-- JavaScript/TypeScript: `foo.test.ts` ↔ `foo.ts` (also from `__tests__/` and `tests/` ↔
-  `src/`), and the files it imports: relative paths, workspace package names, tsconfig
-  `paths` aliases.
-- Go: the non-test files of the `_test.go` file's folder that declare a name the test uses.
-- Java/Kotlin: `FooTest`/`FooTests`/`FooIT`/`TestFoo` ↔ `Foo`, and classes of the test's own
-  package or of its imports whose name the test uses.
-"""
+"""Which source modules each test file exercises: imports, same-file tests, naming conventions."""
 
 from __future__ import annotations
 
@@ -56,7 +41,23 @@ class Use:
 
 
 def find_uses(scan: Scan, read: Reader) -> tuple[Use, ...]:
-    """Every (test file, module) pair the rules above find, sorted; `read` gives file text."""
+    """Every (test file, module) pair these rules find, sorted; `read` gives a file's text.
+
+    The rules, per language (a test file's tests are attributed to every module it exercises):
+    - Python: modules the test file imports (`import a.b`, `from a import b`, `from a.b import c`,
+      relative imports, src/ layouts, `pkg.mod.f()` after `import pkg`), directly or through a
+      test-support file it imports (tests/helpers.py); conftest.py fixtures are not followed.
+    - Rust: the file's own `#[cfg(test)]` tests; a `mod tests;` file's tests for its parent
+      module; files in tests/ for the modules they name of their own crate or of a repository
+      crate it depends on (`use crate_name::a::b`, `crate_name::a::f()`, also inside macros
+      such as `assert_eq!`; a local `mod common;` shadows a crate named common).
+    - JavaScript/TypeScript: `foo.test.ts` ↔ `foo.ts` (also from `__tests__/` and `tests/` ↔
+      `src/`), and the files it imports: relative paths, workspace package names, tsconfig
+      `paths` aliases, and through barrel files the modules that re-export what is imported.
+    - Go: the non-test files of the `_test.go` file's folder that declare a name the test uses.
+    - Java/Kotlin: `FooTest`/`FooTests`/`FooIT`/`TestFoo` ↔ `Foo`, and classes of the test's own
+      package or of its imports whose name the test uses.
+    """
     finder = _Finder(scan, read)
     uses: set[Use] = set()
     for test_file in scan.files:
