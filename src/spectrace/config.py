@@ -214,13 +214,19 @@ SETTINGS: dict[str, Setting] = {
                           "link template: {commit} {path} {line}"),
 }
 
-# Sections owned by later stages (gate thresholds, inventory rules…): checked there.
-EXTRA_SECTIONS: dict[str, str] = {}
-
-
-def register_section(name: str, help: str) -> None:
-    """Let a stage own a config section (`check:`, `inventory:`) that it validates itself."""
-    EXTRA_SECTIONS[name] = help
+# Sections owned by later stages, each validated (with file and line) by its owner. Named
+# here, not by the owners at import time, so a config file is accepted or rejected the
+# same way whichever command reads it.
+EXTRA_SECTIONS: dict[str, str] = {
+    "kinds": "test kinds by path: {e2e: [patterns], integration: [...], unit: [...]}, "
+             "gitignore-style, checked before the built-in conventions (discover/files.py)",
+    "publish": "wiki pages: wiki (URL or path), branch, split_over, home (publish.py)",
+    "check": "gate thresholds for `spectrace check` (gate.py)",
+    "gap_markers": "markers that document a known gap; their tests count as xfail "
+                   "(results/gaps.py)",
+    "inventory": "code inventory: title, min_tests, tests_per_100_loc, priorities "
+                 "(inventory.py)",
+}
 
 
 def _reject_unknown(data: dict, known: set[str] | dict, path: str) -> None:

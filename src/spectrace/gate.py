@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spectrace.config import Config, register_section
+from spectrace.config import Config
 from spectrace.errors import ConfigError, SpectraceError
 from spectrace.model import Counts, NodeKind, Problem, ProblemKind, Status
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from spectrace.pipeline import Trace
 
 SECTION = "check"
-register_section(SECTION, "gate thresholds for `spectrace check`")
 
 DEFAULT_FAIL_ON = (ProblemKind.DANGLING_LINK, ProblemKind.UNKNOWN_ID, ProblemKind.DUPLICATE_ID)
 REPORT_SCHEMA = "spectrace.report/1"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from spectrace.config import Config, register_section
+from spectrace.config import Config
 from spectrace.errors import ConfigError
 from spectrace.model import Problem, ProblemKind, TestKind
 
@@ -179,8 +179,6 @@ INTEGRATION_PARTS = frozenset({"integration", "integration_tests", "integration-
 
 
 KINDS_SECTION = "kinds"
-register_section(KINDS_SECTION, "test kinds by path: {e2e: [patterns], integration: [...], "
-                 "unit: [...]}, gitignore-style, checked before the built-in conventions")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from spectrace.config import Config, Format, register_section
+from spectrace.config import Config, Format
 from spectrace.errors import ConfigError, OutputError
 from spectrace.render.output import write_output
 from spectrace.render.view import ReportView
-
-# Registered here because every command imports this package before it reads the config,
-# so a `publish:` section never makes another command reject spectrace.yaml.
-register_section("publish", "wiki pages: wiki (URL or path), branch, split_over, home")
 
 _SUFFIX_FORMATS = {".md": Format.MD, ".markdown": Format.MD, ".json": Format.JSON,
                    ".html": Format.HTML, ".htm": Format.HTML, ".csv": Format.CSV,

@@ -6,12 +6,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from spectrace.config import Config, register_section
+from spectrace.config import Config
 from spectrace.errors import ConfigError
 from spectrace.model import Scan, Test
 
 SECTION = "gap_markers"
-register_section(SECTION, "markers that document a known gap; their tests count as xfail")
 
 
 def gap_markers(config: Config) -> tuple[str, ...]:
