@@ -268,15 +268,14 @@ def query(
     exclude: ExcludeOpt = None,
 ) -> None:
     """Does feature X have tests? Exit 0: all covered; 1: some not covered; 2: no match."""
-    from spectrace.pipeline import build_trace
     from spectrace.render.query import answer, render_query
+    from spectrace.viewcache import report_view
 
     if format not in ("text", "json"):
         raise SpectraceError(f"query prints text or json, not {format!r}")
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir,
                   exclude=exclude)
-    trace = build_trace(cfg)
-    found = answer(trace, text)
+    found = answer(report_view(cfg), text)
     sys.stdout.write(render_query(found, text, format))
     if not found.matches:
         print(f"spectrace: nothing in the spec matches {text!r}", file=sys.stderr)
