@@ -112,6 +112,16 @@ def test_code_lines_of_a_file_tree_sitter_cannot_parse_cleanly():
     assert count_lines("fn broken( {\n  // c\n  let x = ;\n", Language.RUST) == (3, 2)
 
 
+@pytest.mark.spec("2.7.2", "2.7.4")
+def test_comments_after_a_node_the_grammar_could_not_read_still_do_not_count():
+    # tree-sitter-kotlin reads only the first line of this file and wraps the rest,
+    # comments included, in one ERROR node.
+    text = ('class Helper { fun help() = 1 }\n\n// spec: 7.1.1\n/** Disabled. */\n'
+            '@Disabled("whole class")\nclass OneLiners {\n    @Test fun a() {} ; @Test fun b() {}\n'
+            '    class Inner { @Test fun c() { val s = "x } // no" } }\n}\n')
+    assert count_lines(text, Language.KOTLIN) == (9, 6)
+
+
 @pytest.mark.spec("2.7.2")
 @pytest.mark.skipif(shutil.which("wc") is None, reason="needs wc")
 def test_loc_equals_wc_l_on_every_fixture_module():

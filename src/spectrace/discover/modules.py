@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-import io
+import functools
 import posixpath
 import re
-import tokenize
+
 from spectrace.model import Language, Module
 
 SOURCE_SUFFIXES: dict[str, Language] = {
@@ -74,19 +73,16 @@ def count_lines(text: str, language: Language, path: str = "") -> tuple[int, int
     """(physical lines as `wc -l` counts them, non-blank non-comment lines).
 
     `wc -l` counts newline characters, so a last line without one is not counted.
-    Comments are found by the language's own tokenizer (tree-sitter, or Python's
-    `tokenize`), so a `//` or `#` inside a string never hides code. Python docstrings
-    count as comments, as cloc counts them.
+    Comments are found by the language's own grammar (tree-sitter) or, for Python, by a
+    scanner that reads string literals whole, so a `//` or `#` inside a string never hides
+    code. Python docstrings count as comments, as cloc counts them.
     """
     loc = text.count("\n")
-    lines = text.split("\n")
     if language is Language.PYTHON:
-        code = _python_code_rows(text)
+        code = _python_without_comments(text)
     else:
-        code = _tree_sitter_code_rows(text, _grammar(language, path))
-    if code is None:
-        code = _fallback_code_rows(lines, language)
-    sloc = sum(1 for row in code if row < len(lines) and lines[row].strip())
+        code = _without_comments(text, _grammar(language, path))
+    sloc = sum(1 for line in code.split("\n") if line.strip())
     return loc, sloc
 
 
@@ -96,94 +92,100 @@ def _grammar(language: Language, path: str) -> str:
     return language.value
 
 
-def _tree_sitter_code_rows(text: str, grammar: str) -> set[int] | None:
-    """Rows (0-based) holding at least one token that is not inside a comment."""
+_NOT_NEWLINE = re.compile(rb"[^\n]")
+_NOT_NEWLINE_TEXT = re.compile(r"[^\n]")
+
+
+def _without_comments(text: str, grammar: str) -> str:
+    """The text with every comment the grammar finds blanked out (line breaks kept)."""
+    from tree_sitter import QueryCursor
+
     from spectrace.discover.treesitter import parser_for
 
-    try:
-        tree = parser_for(grammar).parse(text.encode("utf-8"))
-    except Exception:  # noqa: BLE001 - a grammar failing to load: count without it
-        return None
-    rows: set[int] = set()
-    cursor = tree.walk()
-    while True:
-        node = cursor.node
-        is_comment = node is not None and "comment" in node.type
-        if node is not None and not is_comment and node.child_count == 0:
-            _mark(rows, node.start_point, node.end_point)
-        if not is_comment and cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return rows
+    source = text.encode("utf-8", "surrogatepass")
+    tree = parser_for(grammar).parse(source)
+    if tree.root_node.has_error:
+        # An ERROR node can swallow the comments after it (tree-sitter-kotlin does this with
+        # valid code too): a scanner that knows strings and comments is the safer count.
+        return _C_TOKENS.sub(_blank_comment, text)
+    out = bytearray(source)
+    for node in QueryCursor(_comment_query(grammar)).captures(tree.root_node).get("comment", []):
+        start, end = node.start_byte, node.end_byte
+        out[start:end] = _NOT_NEWLINE.sub(b" ", bytes(out[start:end]))
+    return out.decode("utf-8", "replace")
 
 
-def _mark(rows: set[int], start: tuple[int, int], end: tuple[int, int]) -> None:
-    last = end[0] if end[1] > 0 or end[0] == start[0] else end[0] - 1
-    rows.update(range(start[0], last + 1))
+# Comments and string literals of the C family, for text a grammar cannot parse.
+_C_TOKENS = re.compile(
+    r"(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
+    r"|(?P<string>\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)",
+    re.DOTALL)
 
 
-_NOT_CODE = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
-                       tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER})
+def _blank_comment(match: re.Match) -> str:
+    token = match.group()
+    return _NOT_NEWLINE_TEXT.sub(" ", token) if match.lastgroup == "comment" else token
 
 
-def _python_code_rows(text: str) -> set[int] | None:
-    docstrings = _docstrings(text)
-    rows: set[int] = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type in _NOT_CODE:
-                continue
-            if token.type == tokenize.STRING and any(
-                    first <= token.start[0] and token.end[0] <= last for first, last in docstrings):
-                continue  # only the docstring's own tokens: `def f(): "doc"` keeps its def
-            _mark(rows, (token.start[0] - 1, token.start[1]), (token.end[0] - 1, token.end[1]))
-    except (tokenize.TokenError, SyntaxError):  # IndentationError is a SyntaxError
-        return None
-    return rows
+@functools.cache
+def _comment_query(grammar: str):
+    """A query for every kind of comment node the grammar has (line, block, doc, html)."""
+    from tree_sitter import Query
+
+    from spectrace.discover.treesitter import language_for
+
+    language = language_for(grammar)
+    kinds = sorted({language.node_kind_for_id(i) for i in range(language.node_kind_count)
+                    if language.node_kind_is_named(i) and language.node_kind_is_visible(i)
+                    and language.node_kind_for_id(i).endswith("comment")})
+    return Query(language, "[" + " ".join(f"({kind})" for kind in kinds) + "] @comment")
 
 
-def _docstrings(text: str) -> list[tuple[int, int]]:
-    """(first, last) 1-based lines of module, class and function docstrings."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return []
-    spans = []
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        body = node.body
-        if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
-            spans.append((body[0].lineno, body[0].end_lineno or body[0].lineno))
-    return spans
+# Python comments and string literals read left to right, so that a `#` inside a string is
+# never a comment and a quote inside a comment never opens a string.
+_PY_TOKENS = re.compile(
+    r"(?P<comment>#[^\n]*)"
+    r"|(?P<string>[rRbBuUfF]{0,2}(?:'''(?:\\.|[^\\])*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\""
+    r"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"))",
+    re.DOTALL)
 
 
-def _fallback_code_rows(lines: list[str], language: Language) -> set[int]:
-    """A line scanner for text no tokenizer accepts: line comments and /* */ blocks only."""
-    line_marks = ("#",) if language is Language.PYTHON else ("//",)
-    rows: set[int] = set()
-    in_block = False
-    for row, line in enumerate(lines):
-        rest = line.strip()
-        while rest:
-            if in_block:
-                end = rest.find("*/")
-                if end < 0:
-                    rest = ""
-                    break
-                rest = rest[end + 2:].strip()
-                in_block = False
-                continue
-            if rest.startswith(line_marks):
-                break
-            if language is not Language.PYTHON and rest.startswith("/*"):
-                in_block = True
-                rest = rest[2:]
-                continue
-            rows.add(row)
-            opened = rest.rfind("/*")
-            in_block = language is not Language.PYTHON and opened > rest.rfind("*/")
-            break
-    return rows
+def _python_without_comments(text: str) -> str:
+    """The text with comments and docstrings blanked out (line breaks kept).
+
+    A docstring is a string that fills its lines and follows a line ending in `:` (a def
+    or class header) or no code at all (the module docstring), which is what `ast` calls
+    one in all but contrived code.
+    """
+    out: list[str] = []
+    last = 0
+    previous = ""  # the last character of code before the current token
+    for match in _PY_TOKENS.finditer(text):
+        start, end = match.span()
+        gap = text[last:start]
+        out.append(gap)
+        stripped = gap.rstrip()
+        if stripped:
+            previous = stripped[-1]
+        token = match.group()
+        if match.lastgroup == "comment":
+            out.append(" " * len(token))
+        elif previous in ("", ":") and _starts_line(text, start) and _ends_line(text, end):
+            out.append(_NOT_NEWLINE_TEXT.sub(" ", token))
+            previous = '"'
+        else:
+            out.append(token)
+            previous = token[-1]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _starts_line(text: str, start: int) -> bool:
+    return not text[text.rfind("\n", 0, start) + 1:start].strip()
+
+
+def _ends_line(text: str, end: int) -> bool:
+    line_end = text.find("\n", end)
+    rest = (text[end:] if line_end < 0 else text[end:line_end]).strip()
+    return not rest or rest.startswith("#")
