@@ -16,7 +16,7 @@ from spectrace.discover.modules import count_lines, is_module_path, language_of
 from spectrace.model import Module, Scan, TestFile
 
 # Cache key of a module's line counts; bump the number when the counting changes.
-_LINES_KEY = "\0lines/1"
+_LINES_KEY = "\0lines/2"
 
 
 def discoverers(config: Config) -> tuple[list[Discoverer], str]:
