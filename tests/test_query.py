@@ -97,3 +97,22 @@ def test_warm_query_imports_no_parser_graph_or_table_library(tmp_path):
     warm = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
     assert warm.stdout == first.stdout
     assert "HEAVY []" in warm.stderr, warm.stderr
+
+
+@pytest.mark.spec("9.1", "8.1")
+def test_a_changed_results_file_behind_a_glob_misses(tmp_path):
+    from dataclasses import replace
+
+    repo = _aged_copy(tmp_path)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    junit = reports / "TEST-chat.xml"
+    junit.write_text('<testsuite name="s" tests="0"></testsuite>\n')
+    old = time.time() - 60
+    os.utime(junit, (old, old))
+    config = replace(build_config(repo), results=(reports / "TEST-*.xml",))
+    digest = input_digest(config)
+    assert digest is not None
+    junit.write_text('<testsuite name="s" tests="1"><testcase name="t"/></testsuite>\n')
+    os.utime(junit, (old + 1, old + 1))
+    assert input_digest(config) != digest

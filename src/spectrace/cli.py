@@ -85,6 +85,10 @@ ExcludeOpt = Annotated[list[str] | None, typer.Option(
     "--exclude", help="A gitignore-style pattern of paths never scanned. Repeatable.")]
 MaxSizeOpt = Annotated[int | None, typer.Option(
     "--max-file-size", help="Skip (and report) files larger than this many bytes.", min=1)]
+GapMarkerOpt = Annotated[list[str] | None, typer.Option(
+    "--gap-marker", metavar="NAME",
+    help="A marker that documents a known gap; its tests count as expected "
+    "to fail (⚠️ known gap). Repeatable.")]
 SourceUrlOpt = Annotated[str | None, typer.Option(
     "--source-url", help="Link template for tests, with {commit} {path} {line}.")]
 SplitOverOpt = Annotated[int | None, typer.Option(
@@ -97,10 +101,6 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
             cache_dir: Path | None, title: str | None = None, exclude: list[str] | None = None,
             max_file_size: int | None = None, source_url: str | None = None,
             gap_marker: list[str] | None = None):
-    import spectrace.gate  # noqa: F401 - registers the `check:` config section
-    import spectrace.results.gaps  # noqa: F401 - registers `gap_markers:`
-    import spectrace.discover.files  # noqa: F401 - registers `kinds:`
-    import spectrace.inventory  # noqa: F401 - registers `inventory:`
     from spectrace.config import build_config, parse_spec_arg
     from spectrace.specs.ids import IdMatcher
 
@@ -165,13 +165,14 @@ def report(
     max_file_size: MaxSizeOpt = None,
     source_url: SourceUrlOpt = None,
     split_over: SplitOverOpt = None,
+    gap_marker: GapMarkerOpt = None,
 ) -> None:
     """Build the matrix; print a summary; write the outputs config or --format/-o ask for."""
     from spectrace.render import format_for, write_report
     from spectrace.render.view import build_view
 
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir, title,
-                  exclude, max_file_size, source_url)
+                  exclude, max_file_size, source_url, gap_marker)
     cfg, _ = _publish_settings(cfg, split_over=split_over)
     chosen = format_for(format, output)  # a bad --format fails before the scan
     machine = chosen in (Format.JSON, Format.CSV, Format.XLSX) and (output or "-") == "-"
@@ -229,13 +230,14 @@ def publish(
     exclude: ExcludeOpt = None,
     max_file_size: MaxSizeOpt = None,
     source_url: SourceUrlOpt = None,
+    gap_marker: GapMarkerOpt = None,
 ) -> None:
     """Write the wiki pages into a wiki git repository: commit and push what changed."""
     from spectrace.publish import publish as publish_wiki
     from spectrace.render.view import build_view
 
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir, title,
-                  exclude, max_file_size, source_url)
+                  exclude, max_file_size, source_url, gap_marker)
     cfg, settings = _publish_settings(cfg, wiki=wiki, branch=branch, split_over=split_over)
     if not settings.wiki:
         raise SpectraceError("no wiki to publish to: pass --wiki URL_OR_PATH, or set "
@@ -266,6 +268,7 @@ def query(
     no_cache: NoCacheOpt = False,
     cache_dir: CacheDirOpt = None,
     exclude: ExcludeOpt = None,
+    gap_marker: GapMarkerOpt = None,
 ) -> None:
     """Does feature X have tests? Exit 0: all covered; 1: some not covered; 2: no match."""
     from spectrace.render.query import answer, render_query
@@ -274,7 +277,7 @@ def query(
     if format not in ("text", "json"):
         raise SpectraceError(f"query prints text or json, not {format!r}")
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir,
-                  exclude=exclude)
+                  exclude=exclude, gap_marker=gap_marker)
     found = answer(report_view(cfg), text)
     sys.stdout.write(render_query(found, text, format))
     if not found.matches:
@@ -309,10 +312,6 @@ def tests(
     write_output(output or "-", content, announce=bool(output and output != "-"))
 
 
-GapMarkerOpt = Annotated[list[str] | None, typer.Option(
-    "--gap-marker", metavar="NAME",
-    help="A marker that documents a known gap; its tests count as expected "
-    "to fail (⚠️ known gap). Repeatable.")]
 
 
 @app.command()

@@ -37,7 +37,7 @@ def input_digest(config: Config) -> str | None:
     from spectrace.discover import repository_paths
 
     paths, _ = repository_paths(config)
-    outside: list[Path] = [s.path for s in config.specs] + list(config.results)
+    outside: list[Path] = [s.path for s in config.specs] + _results_files(config)
     for pattern in config.mappings:
         full = pattern if Path(pattern).is_absolute() else str(config.root / pattern)
         outside.extend(Path(p) for p in glob.glob(full, recursive=True))
@@ -50,6 +50,19 @@ def input_digest(config: Config) -> str | None:
     head = _git_head(config.root)
     blob = repr((__version__, repr(config), head, stamps)).encode("utf-8", "surrogateescape")
     return hashlib.sha256(blob).hexdigest()
+
+
+def _results_files(config: Config) -> list[Path]:
+    """Result files as the pipeline will read them: globs expanded (Surefire writes many)."""
+    if not config.results:
+        return []
+    from spectrace.errors import SpectraceError
+    from spectrace.results import expand
+
+    try:
+        return expand(config.results)
+    except SpectraceError:
+        return list(config.results)  # the build that follows reports the error properly
 
 
 def _git_head(root: Path) -> str | None:
