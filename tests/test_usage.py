@@ -46,15 +46,36 @@ def test_python_imports_absolute_relative_and_from_packages():
     assert _pairs(_uses(sources, tests)) == {
         ("tests/test_cart.py", "src/shop/cart.py"),
         ("tests/test_cart.py", "src/shop/pay/card.py"),
-        # `from shop.pay import charge`: a name, so the package; `shop.pay.bank.wire()`
-        # after `import shop` reaches bank; `import shop` itself the package root.
+        # `from shop.pay import charge`: a name, so the package, and card.py where the
+        # package got it from; `shop.pay.bank.wire()` after `import shop` reaches bank;
+        # `import shop` itself the package root.
         ("tests/test_pay.py", "src/shop/pay/__init__.py"),
+        ("tests/test_pay.py", "src/shop/pay/card.py"),
         ("tests/test_pay.py", "src/shop/pay/bank.py"),
         ("tests/test_pay.py", "src/shop/__init__.py"),
         # Through the helpers it imports; conftest.py fixtures are not followed.
         ("tests/test_helpers.py", "src/shop/tax.py"),
         ("src/shop/inner_test.py", "src/shop/cart.py"),
         ("src/shop/inner_test.py", "src/shop/pay/card.py"),
+    }
+
+
+@pytest.mark.spec("2.7.3")
+def test_python_names_a_package_or_module_only_re_exports_lead_to_their_module():
+    sources = {
+        "src/kit/__init__.py": "from .parse import parse_doc as parse\nfrom kit.io import load\n"
+                               "VERSION = 1\n",
+        "src/kit/parse.py": "from kit.lex.tokens import tokenize\ndef parse_doc(): ...\n",
+        "src/kit/io.py": "def load(): ...\n",
+        "src/kit/lex/__init__.py": "",
+        "src/kit/lex/tokens.py": "def tokenize(): ...\n",
+        "src/kit/unrelated.py": "",
+        "tests/test_kit.py": "from kit import parse, VERSION\nfrom kit.parse import tokenize\n",
+    }
+    assert _pairs(_uses(sources, ["tests/test_kit.py"])) == {
+        ("tests/test_kit.py", "src/kit/__init__.py"),
+        ("tests/test_kit.py", "src/kit/parse.py"),  # `parse` is parse_doc from .parse
+        ("tests/test_kit.py", "src/kit/lex/tokens.py"),  # tokenize, through kit.parse
     }
 
 

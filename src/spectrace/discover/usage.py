@@ -91,6 +91,7 @@ class _Finder:
         self._crates: dict[str, str] | None = None  # package name → folder
         self._packages: dict[str, Component] | None = None
         self._go_names: dict[str, set[str]] = {}
+        self._python_reexports: dict[str, dict[str, list[tuple[str, str]]]] = {}
 
     def use(self, test_file: TestFile, module: str, rule: str) -> Use:
         return Use(test_file.path, module, rule)
@@ -181,7 +182,9 @@ class _Finder:
                         found.update(sub)
                         bound[alias.asname or alias.name] = full
                     else:
-                        found.update(self.resolve_dotted(base, near))
+                        for module in self.resolve_dotted(base, near):
+                            found.add(module)
+                            found.update(self.python_reexport(module, alias.name, near))
         for node in ast.walk(tree):  # `pkg.mod.f()` after `import pkg`
             if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Store):
                 chain = _attribute_chain(node)
@@ -189,6 +192,46 @@ class _Finder:
                     dotted = ".".join([bound[chain[0]], *chain[1:]])
                     found.update(self.resolve_dotted(dotted, near))
         return found
+
+    def python_reexport(self, module: str, name: str, near: str, depth: int = 4) -> set[str]:
+        """Where a module got `name` from when it only re-exports it
+        (`from .markdown import parse_markdown` in a package's __init__.py)."""
+        if depth == 0 or module not in self.modules:
+            return set()
+        sources = self._python_reexports.get(module)
+        if sources is None:
+            sources = self._python_reexports[module] = self.python_bindings(module)
+        found = set()
+        for origin, original in sources.get(name, ()):
+            target = self.resolve_dotted(f"{origin}.{original}", near, exact=True) or \
+                self.resolve_dotted(origin, near, exact=True)
+            for t in target:
+                found.add(t)
+                found.update(self.python_reexport(t, original, near, depth - 1))
+        return found
+
+    def python_bindings(self, module: str) -> dict[str, list[tuple[str, str]]]:
+        """Top-level `from X import a as b` of a module: b → [(X as a dotted name, a)]."""
+        try:
+            tree = ast.parse(self.text(module) or "")
+        except (SyntaxError, ValueError):
+            return {}
+        package = module[:-len(".py")].split("/")[:-1]
+        bindings: dict[str, list[tuple[str, str]]] = {}
+        for node in tree.body:
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            origin = node.module or ""
+            if node.level:
+                # Relative to the module's own package, as a dotted name every root agrees on.
+                parts = package[:len(package) - (node.level - 1)] if node.level > 1 else package
+                folder = "/".join(parts)
+                names = self.dotted_names(f"{folder}/__init__.py", {"."}) if folder else set()
+                here = min(names, key=len) if names else folder.replace("/", ".")
+                origin = f"{here}.{origin}" if origin else here
+            for alias in node.names:
+                bindings.setdefault(alias.asname or alias.name, []).append((origin, alias.name))
+        return bindings
 
     def resolve_dotted(self, dotted: str, near: str, exact: bool = False) -> list[str]:
         """The module a dotted name imports (the deepest existing prefix unless `exact`)."""
