@@ -462,6 +462,7 @@ def inventory(
     from spectrace.render.inventory_md import render_inventory_markdown
     from spectrace.render.inventory_text import render_inventory_text
     from spectrace.render.output import write_output
+    from spectrace.render.terminal import progress
 
     renderers = {"text": render_inventory_text, "md": render_inventory_markdown,
                  "json": render_inventory_json}
@@ -471,7 +472,9 @@ def inventory(
                   max_file_size=max_file_size)
     settings = inventory_settings(cfg, title=title, min_tests=min_tests,
                                   tests_per_100_loc=tests_per_100_loc, priorities=priority)
-    scanned = scan_repo(cfg)
+    machine = format == "json" and (output or "-") == "-"
+    with progress("Scanning", enabled=not machine and sys.stderr.isatty()):
+        scanned = scan_repo(cfg)
     head = revision(cfg.root)
     found = build_inventory(scanned, uses_on_disk(cfg.root, scanned, cfg.max_file_bytes),
                             settings, head.commit, head.date)
