@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from spectrace.config import Config, register_section
+from spectrace.config import Config
 from spectrace.discover.components import ComponentIndex
 from spectrace.discover.files import section_line
 from spectrace.discover.usage import Use
@@ -16,7 +16,6 @@ from spectrace.errors import ConfigError
 from spectrace.model import Component, Language, Problem, Scan, Test, TestFile, TestKind
 
 SECTION = "inventory"
-register_section(SECTION, "code inventory: title, min_tests, tests_per_100_loc, priorities")
 
 SCHEMA = "spectrace.inventory/1"
 NO_REASON = "no reason given"
