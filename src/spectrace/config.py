@@ -69,7 +69,7 @@ class Config:
         """A path as reports show it: relative to the repository when inside it."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, RuntimeError, OSError):  # outside the root; a symlink loop
             return str(path)
 
 
