@@ -29,6 +29,9 @@ def find_mapping_files(patterns: tuple[str, ...], root: Path) -> list[tuple[Path
         matches = sorted(glob.glob(full, recursive=True))
         if not matches and not glob.has_magic(pattern):
             raise MappingError(f"mapping file not found: {pattern}")
+        if not glob.has_magic(pattern) and Path(full).is_dir():
+            raise MappingError(f"mapping path is a folder: {pattern}; use a glob such as "
+                               f"{Path(pattern).as_posix().rstrip('/')}/*.yaml")
         for match in matches:
             path = Path(match)
             if path.is_file():
