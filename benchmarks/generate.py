@@ -9,7 +9,7 @@ from pathlib import Path
 
 PY_TEST = '''
 
-class TestGroup{g}:
+class TestGroup{g}_{i}:
     """Group {g} of module {m}."""
 
     @pytest.mark.spec("{cid}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from spectrace.config import Config
 from spectrace.discover.base import Discoverer
 from spectrace.discover.cache import ScanCache
@@ -11,8 +13,9 @@ from spectrace.discover.components import (
     read_manifests,
     refine_languages,
 )
-from spectrace.discover.files import kind_of, kind_rules, list_files, read_text
-from spectrace.discover.modules import count_lines, is_module_path, language_of
+from spectrace.discover.files import kind_of, kind_rules, list_files
+from spectrace.discover.modules import is_module_path, language_of
+from spectrace.discover.parallel import Job, run_all
 from spectrace.model import Module, Scan, TestFile
 
 # Cache key of a module's line counts; bump the number when the counting changes.
@@ -55,27 +58,47 @@ def scan(config: Config) -> Scan:
     components, component_problems = find_components(manifests, paths)
     problems += manifest_problems + component_problems
     owners = ComponentIndex(components)
+    # First pass: what each file is, and what the cache already knows of it.
+    entries = []  # (path, finder index or -1, language, stamp, TestFile, lines)
+    jobs: list[Job] = []
+    for path in paths:
+        index = next((i for i, d in enumerate(finders) if d.is_test_file(path)), -1)
+        language = language_of(path) if is_module_path(path, index >= 0) else None
+        if index < 0 and language is None:
+            continue
+        stamp = cache.stamp(config.root, path)
+        test_file = cache.get(path, stamp) if index >= 0 else None
+        lines = cache.get(path + _LINES_KEY, stamp) if language is not None else None
+        if (index >= 0 and test_file is None) or (language is not None and lines is None):
+            jobs.append(Job(path, index if test_file is None else -1,
+                            kind_of(path, kinds) if test_file is None else None,
+                            language if lines is None else None,
+                            stamp[0] if stamp else 0))
+        entries.append((path, index, language, stamp, test_file, lines))
+    # Then read and parse what the cache did not have (on worker processes when it pays),
+    # with the collector off: parsing allocates many objects and frees few.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        parsed = dict(zip((job.path for job in jobs), run_all(config, finders, jobs)))
+    finally:
+        if gc_was_on:
+            gc.enable()
     files: list[TestFile] = []
     modules: list[Module] = []
     lines_in: dict = {}  # (component path, language) → physical lines, to tell TS from JS
-    for path in paths:
-        finder = next((d for d in finders if d.is_test_file(path)), None)
-        language = language_of(path) if is_module_path(path, finder is not None) else None
-        if finder is None and language is None:
-            continue
-        stamp = cache.stamp(config.root, path)
-        test_file = cache.get(path, stamp) if finder is not None else None
-        lines = cache.get(path + _LINES_KEY, stamp) if language is not None else None
-        if (finder is not None and test_file is None) or (language is not None and lines is None):
-            read = read_text(config.root, path, config.max_file_bytes)
-            if read.text is None:
-                problems.append(read.problem)
+    for path, index, language, stamp, test_file, lines in entries:
+        result = parsed.get(path)
+        if result is not None:
+            new_file, new_lines, problem, _ = result
+            if problem is not None:
+                problems.append(problem)
                 continue
-            if finder is not None and test_file is None:
-                test_file = finder.parse(read.text, path, kind_of(path, kinds))
+            if new_file is not None:
+                test_file = new_file
                 cache.put(path, stamp, test_file)
-            if language is not None and lines is None:
-                lines = count_lines(read.text, language, path)
+            if new_lines is not None:
+                lines = new_lines
                 cache.put(path + _LINES_KEY, stamp, lines)
         if test_file is not None and (test_file.tests or test_file.problems):
             files.append(test_file)
