@@ -470,8 +470,11 @@ def test_tests_inherited_or_imported_from_other_modules(tmp_path):
         "TestNotRelated::test_alone": (15, False, None, None),
     }
     assert tests["TestOrders::test_success_codes"].texts == ("API contract 4.1.",)
+    # What the parse read besides the file: a cache must check these too. The package
+    # __init__ files are read for module-level skips (see the next test).
     assert finder.dependencies("tests/api/test_orders.py") == (
-        "lib/testkit/mixins.py", "tests/api/__init__.py", "tests/api/base.py")
+        "lib/testkit/mixins.py", "tests/__init__.py", "tests/api/__init__.py",
+        "tests/api/base.py")
     # Text alone (no root to read other modules from) sees only what the file defines.
     alone = PythonDiscoverer().parse(text, "tests/api/test_orders.py", TestKind.UNIT)
     assert [t.qualname for t in alone.tests] == ["TestOrders::test_create",
@@ -789,6 +792,38 @@ def test_module_level_skips_and_importorskip():
         def test_x(): pass
     ''')
     assert raised["test_x"].skipped and raised["test_x"].skip_reason == "no display"
+
+
+@pytest.mark.spec("2.2.4")
+def test_skips_in_conftest_and_package_init_reach_every_test_below(tmp_path):
+    _write(tmp_path, {
+        "pytest.ini": "[pytest]\n",
+        "tests/conftest.py": "import pytest\n\n@pytest.fixture\ndef db(): pass\n",
+        "tests/gpu/conftest.py": '''
+            import pytest
+            torch = pytest.importorskip("torch")
+        ''',
+        "tests/gpu/test_kernels.py": "def test_matmul(): pass\n",
+        "tests/legacy/__init__.py": '''
+            import pytest
+            pytest.skip("the v1 API is gone", allow_module_level=True)
+        ''',
+        "tests/legacy/test_v1.py": "def test_v1(): pass\n",
+        "tests/test_plain.py": "def test_plain(): pass\n",
+    })
+    finder = PythonDiscoverer(load_pytest_settings(tmp_path))
+    found = {}
+    for rel in ("tests/gpu/test_kernels.py", "tests/legacy/test_v1.py", "tests/test_plain.py"):
+        (test,) = finder.parse((tmp_path / rel).read_text(), rel, TestKind.UNIT).tests
+        found[rel] = (test.skipped, test.skip_reason, test.conditional)
+    assert found == {
+        "tests/gpu/test_kernels.py": (False, "could not import 'torch'",
+                                      'pytest.importorskip("torch")'),
+        "tests/legacy/test_v1.py": (True, "the v1 API is gone", None),
+        "tests/test_plain.py": (False, None, None),
+    }
+    assert finder.dependencies("tests/gpu/test_kernels.py") == (
+        "tests/conftest.py", "tests/gpu/conftest.py")
 
 
 @pytest.mark.spec("2.2.4")
@@ -1205,13 +1240,24 @@ def _spectrace_finds(root: Path) -> dict[str, Test]:
 @pytest.mark.spec("2.2.8")
 @pytest.mark.parametrize("name", list(COMPARED))
 def test_static_tests_equal_pytest_collect_only(pytest_runs, name):
-    collected, skipped_files = _pytest_collects(pytest_runs[name])
+    collected, skipped = _pytest_collects(pytest_runs[name])
     static = _spectrace_finds(COMPARED[name])
-    # A module pytest skips while importing it yields no node ids; statically its tests
-    # are listed, every one skipped with pytest's reason.
-    for path, reason in skipped_files.items():
-        in_file = [t for node, t in static.items() if node.startswith(path + "::")]
-        assert in_file and all(t.skipped and t.skip_reason == reason for t in in_file)
-    kept = {node for node in static if node.split("::")[0] not in skipped_files}
+    # A module (or a conftest.py: its whole folder) that pytest skips while importing it
+    # yields no node ids. Statically its tests are listed, skipped or conditional, with
+    # the reason pytest gives.
+    def skipped_by(node: str) -> str | None:
+        path = node.split("::")[0]
+        for where in skipped:
+            if path == where or (where.endswith("/conftest.py")
+                                 and path.startswith(where[: -len("conftest.py")])):
+                return where
+        return None
+
+    for where, reason in skipped.items():
+        below = [t for node, t in static.items() if skipped_by(node) == where]
+        assert below, where
+        for test in below:
+            assert (test.skipped or test.conditional) and test.skip_reason == reason
+    kept = {node for node in static if skipped_by(node) is None}
     assert kept == collected
     assert len(collected) > 15

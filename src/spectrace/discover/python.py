@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import gc
 import posixpath
 import re
 from collections.abc import Iterator
@@ -72,6 +73,7 @@ class PythonDiscoverer:
             needles.add(literal)
         self._needles = tuple(sorted(needles))
         self._modules: dict[str, _ModuleScan | None] = {}
+        self._skips: dict[str, list[_ModuleSkip]] = {}
         self._exists: dict[str, bool] = {}
         self._deps: dict[str, set[str]] = {}
         self._parsing: str | None = None
@@ -139,14 +141,16 @@ class PythonDiscoverer:
             line = text.count("\n", 0, text.find("\0")) + 1
             return _failed(path, kind, "invalid syntax: source contains a NUL byte", line)
         try:
-            tree = ast.parse(text, filename=path)
+            tree = _parse_module(text, path)
         except SyntaxError as exc:
             return _failed(path, kind, f"invalid syntax: {exc.msg}", exc.lineno)
         except (RecursionError, MemoryError, ValueError):
             return _failed(path, kind, "cannot parse: nested too deeply", None)
         try:
             self._parsing = path
-            tests = tuple(_ModuleScan(tree, text, self, path).tests())
+            scan = _ModuleScan(tree, text, self, path)
+            tests = tuple(scan.tests())
+            scan.release()
         except (RecursionError, MemoryError):
             return _failed(path, kind, "cannot parse: nested too deeply", None)
         return TestFile(path, Language.PYTHON, kind, tests)
@@ -163,7 +167,7 @@ class PythonDiscoverer:
     def __getstate__(self) -> dict:
         # Parsed modules are per process; a worker reads what it needs itself.
         state = dict(self.__dict__)
-        state.update(_modules={}, _exists={}, _deps={})
+        state.update(_modules={}, _skips={}, _exists={}, _deps={})
         return state
 
     # --- definitions in other modules --------------------------------------------------
@@ -186,6 +190,44 @@ class PythonDiscoverer:
                 return self.definition(bound.node, rel, depth + 1)
             return bound if bound is not None and bound.kind in ("class", "func") else None
         return None
+
+    def inherited_skips(self, path: str) -> list[_ModuleSkip]:
+        """Module-level skips that reach `path` from outside it: those of the conftest.py
+        files above it (pytest skips their whole folder) and of the package __init__.py
+        files it is imported through. Outermost first; none without a root."""
+        if self.settings.root is None:
+            return []
+        parts = path.split("/")[:-1]
+        folders = ["/".join(parts[:depth]) for depth in range(len(parts) + 1)]
+        skips: list[_ModuleSkip] = []
+        for folder in folders:
+            skips.extend(self._skips_of(posixpath.join(folder, "conftest.py")))
+        packages: list[str] = []
+        for folder in reversed(folders[1:]):
+            if not self._is_file(posixpath.join(folder, "__init__.py")):
+                break
+            packages.append(posixpath.join(folder, "__init__.py"))
+        for init in reversed(packages):
+            skips.extend(self._skips_of(init))
+        return skips
+
+    def _skips_of(self, rel: str) -> list[_ModuleSkip]:
+        if not self._is_file(rel):
+            return []
+        if self._parsing is not None:
+            self._deps.setdefault(self._parsing, set()).add(rel)
+        found = self._skips.get(rel)
+        if found is None:
+            try:
+                text = (self.settings.root / rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            found = []
+            if "skip" in text or "SkipTest" in text:  # most conftests need no parse
+                scan = self._scan_of(rel)
+                found = scan.module_skips if scan is not None else []
+            self._skips[rel] = found
+        return found
 
     def _module_files(self, parts: list[str], level: int, from_path: str) -> Iterator[str]:
         """Files that could hold the module `parts` imported from `from_path`: relative to
@@ -229,7 +271,7 @@ class PythonDiscoverer:
         try:
             text = (self.settings.root / rel).read_text(encoding="utf-8")
             if len(text) <= _MAX_MODULE_CHARS and "\0" not in text:
-                self._modules[rel] = _ModuleScan(ast.parse(text), text, self, rel)
+                self._modules[rel] = _ModuleScan(_parse_module(text, rel), text, self, rel)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError,
                 MemoryError):
             pass
@@ -237,6 +279,22 @@ class PythonDiscoverer:
 
     def is_test_class(self, name: str) -> bool:
         return self._classes(name)
+
+
+def _parse_module(text: str, path: str) -> ast.Module:
+    """`ast.parse` with the cyclic garbage collector held off.
+
+    A syntax tree has no reference cycles, but building one allocates enough objects to
+    set off collections that walk everything the scan already holds: in a large
+    repository that doubled the parse time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ast.parse(text, filename=path)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _failed(path: str, kind: TestKind, message: str, line: int | None) -> TestFile:
@@ -338,12 +396,20 @@ class _ModuleScan:
         self.test_attrs: dict[int, bool] = {}  # id(def or ClassDef) -> `X.__test__ = …`
         self.module_marks: list[_Mark] = []
         self.module_skips: list[_ModuleSkip] = []
+        self.skips: list[_ModuleSkip] = []  # the module's own and those reaching it
         self._mro_cache: dict[int, list[_ClassInfo]] = {}
         self._marks_cache: dict[int, list[_Mark]] = {}
         self._bind(tree.body, self.ns, None, module=True, condition=None)
         pytestmark = self.ns.get("pytestmark")
         if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
             self.module_marks = self._marks_of_value(pytestmark.node)
+
+    def release(self) -> None:
+        """Drop what points back at this scan, so it is freed at once, not by a GC pass."""
+        self.ns.clear()
+        self.module_marks.clear()
+        self._mro_cache.clear()
+        self._marks_cache.clear()
 
     # --- binding ---------------------------------------------------------------------
 
@@ -665,6 +731,7 @@ class _ModuleScan:
         if module_test is not None and isinstance(module_test.node, ast.Constant) \
                 and not module_test.node.value:
             return
+        self.skips = self.finder.inherited_skips(self.path) + self.module_skips
         for name, bound in self.ns.items():
             anchor = None
             if bound.kind == "import":
@@ -756,7 +823,7 @@ class _ModuleScan:
             marks.extend(self._class_marks(info))
         marks.extend(self.module_marks)
         state = _State()
-        for skip in self.module_skips:
+        for skip in self.skips:
             if skip.condition is None:
                 state.skip(skip.reason or "skipped at module level")
             else:
