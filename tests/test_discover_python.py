@@ -793,6 +793,25 @@ def test_module_level_skips_and_importorskip():
     ''')
     assert raised["test_x"].skipped and raised["test_x"].skip_reason == "no display"
 
+    guarded = parse('''
+        import sys
+        import pytest
+
+        try:
+            import yaml
+        except ImportError:
+            pytest.skip("needs PyYAML", allow_module_level=True)
+
+        if sys.platform == "linux":
+            pass
+        else:
+            pytest.skip(reason="linux only", allow_module_level=True)
+
+        def test_x(): pass
+    ''')
+    assert summary(guarded["test_x"])[1:4] == (
+        False, "needs PyYAML", 'except ImportError or not (sys.platform == "linux")')
+
 
 @pytest.mark.spec("2.2.4")
 def test_skips_in_conftest_and_package_init_reach_every_test_below(tmp_path):

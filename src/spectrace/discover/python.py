@@ -63,8 +63,9 @@ class PythonDiscoverer:
                            if p.strip()]
         self._conftests = CollectIgnores(settings.root) if settings.root is not None else None
         # A file without any of these strings cannot define a name pytest collects, so
-        # it is not worth parsing. unittest methods always start with "test".
-        needles = {"test", "Test"}
+        # it is not worth parsing. unittest methods always start with "test"; with a root
+        # a class may inherit its tests from another module under any name.
+        needles = {"test", "Test"} | ({"class"} if settings.root is not None else set())
         for option in (*settings.python_functions, *settings.python_classes):
             literal = re.split(r"[*?\[]", option, maxsplit=1)[0]
             if not literal:
@@ -144,19 +145,30 @@ class PythonDiscoverer:
             tree = _parse_module(text, path)
         except SyntaxError as exc:
             return _failed(path, kind, f"invalid syntax: {exc.msg}", exc.lineno)
-        except (RecursionError, MemoryError, ValueError):
-            return _failed(path, kind, "cannot parse: nested too deeply", None)
-        try:
-            self._parsing = path
-            scan = _ModuleScan(tree, text, self, path)
-            tests = tuple(scan.tests())
-            scan.release()
         except (RecursionError, MemoryError):
             return _failed(path, kind, "cannot parse: nested too deeply", None)
+        except ValueError as exc:
+            return _failed(path, kind, f"cannot parse: {exc}", None)
+        self._parsing = path
+        scan = None
+        try:
+            scan = _ModuleScan(tree, text, self, path)
+            tests = tuple(scan.tests())
+        except (RecursionError, MemoryError):
+            return _failed(path, kind, "cannot parse: nested too deeply", None)
+        finally:
+            self._parsing = None
+            if scan is not None:
+                scan.release()
         return TestFile(path, Language.PYTHON, kind, tests)
 
     def is_test_function(self, name: str) -> bool:
+        """`name` matches `python_functions` (a prefix, or a glob)."""
         return self._functions(name)
+
+    def is_test_class(self, name: str) -> bool:
+        """`name` matches `python_classes` (a prefix, or a glob)."""
+        return self._classes(name)
 
     def dependencies(self, path: str) -> tuple[str, ...]:
         """Other files of the repository that `parse(…, path, …)` read: modules whose test
@@ -277,9 +289,6 @@ class PythonDiscoverer:
             pass
         return self._modules[rel]
 
-    def is_test_class(self, name: str) -> bool:
-        return self._classes(name)
-
 
 def _parse_module(text: str, path: str) -> ast.Module:
     """`ast.parse` with the cyclic garbage collector held off.
@@ -399,7 +408,7 @@ class _ModuleScan:
         self.skips: list[_ModuleSkip] = []  # the module's own and those reaching it
         self._mro_cache: dict[int, list[_ClassInfo]] = {}
         self._marks_cache: dict[int, list[_Mark]] = {}
-        self._bind(tree.body, self.ns, None, module=True, condition=None)
+        self._bind(tree.body, self.ns, None, module=True, guards=())
         pytestmark = self.ns.get("pytestmark")
         if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
             self.module_marks = self._marks_of_value(pytestmark.node)
@@ -414,7 +423,11 @@ class _ModuleScan:
     # --- binding ---------------------------------------------------------------------
 
     def _bind(self, body: list[ast.stmt], ns: dict[str, _Binding],
-              outer: dict[str, _Binding] | None, *, module: bool, condition: str | None) -> None:
+              outer: dict[str, _Binding] | None, *, module: bool,
+              guards: tuple[tuple[str, ast.expr | None], ...]) -> None:
+        """Bind the names `body` defines into `ns`. `guards` are the `if`/`except`/loop
+        clauses around a module-level statement, turned into text only when a skip needs
+        them (most files have none)."""
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 ns[stmt.name] = _Binding("func", stmt, scan=self)
@@ -426,13 +439,13 @@ class _ModuleScan:
                     if kw.arg == "metaclass":
                         info.metaclass = self._dotted(kw.value)
                 self._bind(stmt.body, info.ns, ns if outer is None else outer,
-                           module=False, condition=None)
+                           module=False, guards=())
                 ns[stmt.name] = _Binding("class", stmt, info)
             elif isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
                     self._assign(target, stmt.value, ns)
                 if module:
-                    self._module_call(stmt.value, condition)
+                    self._module_call(stmt.value, guards)
             elif isinstance(stmt, ast.AnnAssign):
                 if stmt.value is not None:
                     self._assign(stmt.target, stmt.value, ns)
@@ -445,38 +458,36 @@ class _ModuleScan:
                     if isinstance(target, ast.Name):
                         ns.pop(target.id, None)
             elif isinstance(stmt, ast.If):
-                test = self._source(stmt.test)
                 self._bind(stmt.body, ns, outer, module=module,
-                           condition=_and(condition, test))
+                           guards=guards + (("if", stmt.test),))
                 self._bind(stmt.orelse, ns, outer, module=module,
-                           condition=_and(condition, f"not ({test})"))
+                           guards=guards + (("else", stmt.test),))
             elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                self._bind(stmt.body, ns, outer, module=module, condition=condition)
+                self._bind(stmt.body, ns, outer, module=module, guards=guards)
                 for handler in stmt.handlers:
-                    caught = "except " + (self._source(handler.type) if handler.type else "")
                     if handler.name:
                         ns[handler.name] = _Binding("value")
                     self._bind(handler.body, ns, outer, module=module,
-                               condition=_and(condition, caught.strip()))
-                self._bind(stmt.orelse, ns, outer, module=module, condition=condition)
-                self._bind(stmt.finalbody, ns, outer, module=module, condition=condition)
+                               guards=guards + (("except", handler.type),))
+                self._bind(stmt.orelse, ns, outer, module=module, guards=guards)
+                self._bind(stmt.finalbody, ns, outer, module=module, guards=guards)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 for item in stmt.items:
                     if item.optional_vars is not None:
                         self._assign(item.optional_vars, None, ns)
-                self._bind(stmt.body, ns, outer, module=module, condition=condition)
+                self._bind(stmt.body, ns, outer, module=module, guards=guards)
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
                 if not isinstance(stmt, ast.While):
                     self._assign(stmt.target, None, ns)
-                loop = _and(condition, "loop")
-                self._bind(stmt.body, ns, outer, module=module, condition=loop)
-                self._bind(stmt.orelse, ns, outer, module=module, condition=condition)
+                self._bind(stmt.body, ns, outer, module=module,
+                           guards=guards + (("loop", None),))
+                self._bind(stmt.orelse, ns, outer, module=module, guards=guards)
             elif module and isinstance(stmt, ast.Expr):
-                self._module_call(stmt.value, condition)
+                self._module_call(stmt.value, guards)
             elif module and isinstance(stmt, ast.Raise) and isinstance(stmt.exc, ast.Call):
                 if (self._dotted(stmt.exc.func) or "").endswith("SkipTest"):
                     self.module_skips.append(
-                        _ModuleSkip(condition, self._first_string(stmt.exc)))
+                        _ModuleSkip(self._guard_text(guards), self._first_string(stmt.exc)))
 
     def _assign(self, target: ast.expr, value: ast.expr | None, ns: dict[str, _Binding]) -> None:
         if isinstance(target, ast.Name):
@@ -513,7 +524,17 @@ class _ModuleScan:
             self.imports[local] = dotted
             ns[local] = _Binding("import", dotted, line=stmt.lineno)
 
-    def _module_call(self, value: ast.expr, condition: str | None) -> None:
+    def _guard_text(self, guards: tuple[tuple[str, ast.expr | None], ...]) -> str | None:
+        """`if A:` / `else:` / `except E:` around a statement, as one condition."""
+        parts = []
+        for kind, node in guards:
+            text = self._source(node) if node is not None else ""
+            parts.append({"if": text, "else": f"not ({text})", "loop": "in a loop",
+                          "except": f"except {text}".strip()}[kind])
+        return " and ".join(parts) or None
+
+    def _module_call(self, value: ast.expr, guards: tuple[tuple[str, ast.expr | None], ...]
+                     ) -> None:
         """Module-level `pytest.skip(..., allow_module_level=True)` and `importorskip`."""
         if not isinstance(value, ast.Call):
             return
@@ -522,13 +543,13 @@ class _ModuleScan:
             allowed = _kwarg(value, "allow_module_level")
             if isinstance(allowed, ast.Constant) and allowed.value is True:
                 reason = self._first_string(value, "reason", "msg")
-                self.module_skips.append(_ModuleSkip(condition, reason))
+                self.module_skips.append(_ModuleSkip(self._guard_text(guards), reason))
         elif called == "pytest.importorskip":
             name = self._first_string(value, "modname")
             reason = _string(_kwarg(value, "reason")) or (
                 f"could not import {name!r}" if name else None)
             self.module_skips.append(
-                _ModuleSkip(_and(condition, self._source(value)), reason))
+                _ModuleSkip(_and(self._guard_text(guards), self._source(value)), reason))
 
     def _resolve_base(self, expr: ast.expr, ns: dict[str, _Binding],
                       outer: dict[str, _Binding] | None) -> _ClassInfo | str | None:
