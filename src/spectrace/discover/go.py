@@ -43,6 +43,14 @@ class GoDiscoverer:
         return not any(p in ("vendor", "testdata") or p[:1] in ("_", ".") for p in parts)
 
     def parse(self, text_: str, path: str, kind: TestKind) -> TestFile:
+        try:
+            return self._parse(text_, path, kind)
+        except RecursionError:  # pathological nesting: report, never raise
+            return TestFile(path, Language.GO, kind, (), (Problem(
+                ProblemKind.PARSE_ERROR, "nested too deeply to read; no tests listed",
+                path, 1),))
+
+    def _parse(self, text_: str, path: str, kind: TestKind) -> TestFile:
         source = text_.encode("utf-8")
         root = parser_for("go").parse(source).root_node
         scan = _FileScan(source, _testing_names(root, source), _build_constraint(root, source))

@@ -44,6 +44,14 @@ class RustDiscoverer:
                        for i, folder in enumerate(folders))
 
     def parse(self, text: str, path: str, kind: TestKind) -> TestFile:
+        try:
+            return self._parse(text, path, kind)
+        except RecursionError:  # pathological nesting: report, never raise
+            return TestFile(path, Language.RUST, kind, (), (Problem(
+                ProblemKind.PARSE_ERROR, "nested too deeply to read; no tests listed",
+                path, 1),))
+
+    def _parse(self, text: str, path: str, kind: TestKind) -> TestFile:
         if not any(word in text for word in _TEST_WORDS):
             return TestFile(path, Language.RUST, kind)
         source = text.encode("utf-8", "surrogatepass")
