@@ -126,6 +126,8 @@ def load_yaml(text: str, path: str, first_line: int = 1,
         raise error(f"malformed YAML: {what}", path, line) from None
     except yaml.YAMLError as exc:
         raise error(f"malformed YAML: {exc}", path, first_line) from None
+    except RecursionError:
+        raise error("YAML nested too deeply to read", path, first_line) from None
     if first_line != 1:
         _shift(data, first_line - 1)
     return data
