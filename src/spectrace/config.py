@@ -286,6 +286,8 @@ def _from_pyproject(path: Path, required: bool) -> dict[str, Any] | None:
         line = int(match.group(1)) if match else text.count("\n") + 1  # "at end of document"
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise ConfigError(f"malformed TOML: {message}", str(path), line) from None
+    except RecursionError:
+        raise ConfigError("TOML nested too deeply to read", str(path), 1) from None
     section = data.get("tool", {}).get("spectrace")
     if section is None:
         if required:
