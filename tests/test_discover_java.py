@@ -372,6 +372,20 @@ def test_garbage_never_raises():
             assert all(t.name for t in found.tests)
 
 
+@pytest.mark.spec("2.6.1")
+def test_deep_nesting_and_long_concatenations_do_not_exhaust_the_stack():
+    concat = " + ".join(['"ab"'] * 3000)
+    found = parse(f"class ATest {{ @Test @Disabled({concat}) void x() {{}} }}")
+    assert found.tests[0].skip_reason == "ab" * 3000
+    nested = "".join(f"static class C{i} {{ " for i in range(2000))
+    found = parse(nested + "@Test void deepest() {}" + "}" * 2000)
+    assert [t.name for t in found.tests] == ["deepest"]
+    assert found.tests[0].qualname.count("::") == 2000
+    nested_kt = "".join(f"class C{i} {{\n" for i in range(2000))
+    found = parse_kt(nested_kt + "@Test fun deepest() {}\n" + "}\n" * 2000)
+    assert [t.name for t in found.tests] == ["deepest"]
+
+
 # -- Kotlin ---------------------------------------------------------------------------
 
 

@@ -94,9 +94,7 @@ class JavaDiscoverer:
                     not _misread_annotations(retry.root_node):
                 root = retry.root_node
                 comments = spans[0]
-        scanner = _Scanner(source, syntax, comments)
-        for node in scanner.types_in(root):
-            scanner.type_declaration(node, _Context(), nested=False, in_interface=False)
+        tests = _Scanner(source, syntax, comments).scan(root)
         problems: tuple[Problem, ...] = ()
         line = _error_line(root)
         if line is not None:
@@ -104,7 +102,7 @@ class JavaDiscoverer:
                 ProblemKind.PARSE_ERROR,
                 f"{syntax.label} syntax error; tests outside the broken part are still listed",
                 path, line),)
-        return TestFile(path, language, kind, tuple(scanner.tests), problems)
+        return TestFile(path, language, kind, tuple(tests), problems)
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,6 @@ class _Scanner:
                  ) -> None:
         self.source = source
         self.syntax = syntax
-        self.tests: list[Test] = []
         self.newlines = [m.start() for m in re.finditer(rb"\n", source)]
         self.comments = comments
         self.comment_ends = [c.end_byte for c in comments]
@@ -149,19 +146,49 @@ class _Scanner:
         """1-based line of a byte offset in the file as written."""
         return bisect_left(self.newlines, offset) + 1
 
-    def types_in(self, node: Node):
-        """Type declarations among a node's children, also inside ERROR recovery nodes."""
-        for child in node.named_children:
-            if child.type in self.syntax.type_nodes:
-                yield child
-            elif child.type == "ERROR":
-                yield from self.types_in(child)
+    def scan(self, root: Node) -> list[Test]:
+        """Every test in the file, in file order.
 
-    def type_declaration(self, node: Node, outer: _Context, nested: bool,
-                         in_interface: bool) -> None:
+        Classes are visited from a work list rather than by recursion, so no depth of
+        nesting (or of ERROR nodes) can exhaust Python's stack.
+        """
+        found: list[tuple[int, Test]] = []
+        work: list[tuple[Node, _Context, bool, bool]] = [
+            (node, _Context(), False, False) for node in self.types_in(root)]
+        while work:
+            node, outer, nested, in_interface = work.pop()
+            entered = self.enter(node, outer, nested, in_interface)
+            if entered is None:
+                continue
+            context, body, is_interface = entered
+            for member in body.named_children:
+                if member.type in self.syntax.function_nodes:
+                    test = self.test(member, context)
+                    if test is not None:
+                        found.append((member.start_byte, test))
+                elif member.type in self.syntax.type_nodes:
+                    work.append((member, context, True, is_interface))
+        return [test for _, test in sorted(found, key=lambda pair: pair[0])]
+
+    def types_in(self, root: Node) -> list[Node]:
+        """Type declarations at the top level, also inside ERROR recovery nodes."""
+        found: list[Node] = []
+        pending = [root]
+        while pending:
+            node = pending.pop()
+            for child in node.named_children:
+                if child.type in self.syntax.type_nodes:
+                    found.append(child)
+                elif child.type == "ERROR":
+                    pending.append(child)
+        return found
+
+    def enter(self, node: Node, outer: _Context, nested: bool,
+              in_interface: bool) -> tuple[_Context, Node, bool] | None:
+        """A class's context and body, or None when JUnit never runs its methods."""
         name_node = node.child_by_field_name("name")
         if name_node is None:
-            return
+            return None
         annotations, keywords = self.syntax.modifiers(node, self.source)
         names = {a.name for a in annotations}
         context = _Context(qualname=(*outer.qualname, self.syntax.identifier(name_node,
@@ -169,21 +196,14 @@ class _Scanner:
         if nested:
             inner = self.syntax.is_inner(node, keywords, in_interface)
             if inner and "Nested" not in names:
-                return  # an inner class JUnit never instantiates on its own
+                return None  # an inner class JUnit never instantiates on its own
             if inner:
                 context = replace(outer, qualname=context.qualname, junit3=False)
         context = self.class_state(node, annotations, context)
         body = self.syntax.body(node)
         if body is None:
-            return
-        is_interface = self.syntax.is_interface(node)
-        for member in body.named_children:
-            if member.type in self.syntax.function_nodes:
-                test = self.test(member, context)
-                if test is not None:
-                    self.tests.append(test)
-            elif member.type in self.syntax.type_nodes:
-                self.type_declaration(member, context, nested=True, in_interface=is_interface)
+            return None
+        return context, body, self.syntax.is_interface(node)
 
     def class_state(self, node: Node, annotations: list[_Annotation],
                     context: _Context) -> _Context:
@@ -431,6 +451,33 @@ class _Syntax:
     def extends_test_case(self, node: Node, source: bytes) -> bool:
         return False
 
+    def string(self, node: Node, source: bytes) -> str | None:
+        """The value of a string constant: literals joined by `+`, in parentheses or not.
+
+        None for anything computed. Walked with a stack: a chain of a few thousand `+`
+        would exhaust Python's recursion.
+        """
+        parts: list[str] = []
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current.type == "parenthesized_expression" and current.named_children:
+                pending.append(current.named_children[0])
+            elif current.type == "binary_expression":
+                left = current.child_by_field_name("left")
+                right = current.child_by_field_name("right")
+                operator = current.child_by_field_name("operator")
+                if left is None or right is None or operator is None or \
+                        text(operator, source) != "+":
+                    return None
+                pending.extend((right, left))  # left is taken first
+            else:
+                value = self.literal(current, source)
+                if value is None:
+                    return None
+                parts.append(value)
+        return "".join(parts)
+
     # Subclasses answer the rest.
     def annotation(self, node: Node, source: bytes) -> _Annotation | None: ...
     def nested_annotation(self, node: Node, source: bytes) -> _Annotation | None: ...
@@ -439,7 +486,7 @@ class _Syntax:
     def has_body(self, node: Node) -> bool: ...
     def takes_no_parameters(self, node: Node) -> bool: ...
     def array(self, node: Node, source: bytes) -> list[Node] | None: ...
-    def string(self, node: Node, source: bytes) -> str | None: ...
+    def literal(self, node: Node, source: bytes) -> str | None: ...
     def integer(self, node: Node, source: bytes) -> int | None: ...
 
 
@@ -494,17 +541,7 @@ class _JavaSyntax(_Syntax):
             return [c for c in node.named_children if c.type not in self.comment_nodes]
         return None
 
-    def string(self, node: Node, source: bytes) -> str | None:
-        if node.type == "parenthesized_expression" and node.named_children:
-            return self.string(node.named_children[0], source)
-        if node.type == "binary_expression":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            operator = node.child_by_field_name("operator")
-            if left is None or right is None or operator is None or \
-                    text(operator, source) != "+":
-                return None
-            a, b = self.string(left, source), self.string(right, source)
-            return a + b if a is not None and b is not None else None
+    def literal(self, node: Node, source: bytes) -> str | None:
         if node.type != "string_literal":
             return None
         raw = text(node, source)
@@ -600,17 +637,7 @@ class _KotlinSyntax(_Syntax):
                     if a.type == "value_argument" and a.named_children]
         return None
 
-    def string(self, node: Node, source: bytes) -> str | None:
-        if node.type == "parenthesized_expression" and node.named_children:
-            return self.string(node.named_children[0], source)
-        if node.type == "binary_expression":
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            operator = node.child_by_field_name("operator")
-            if left is None or right is None or operator is None or \
-                    text(operator, source) != "+":
-                return None
-            a, b = self.string(left, source), self.string(right, source)
-            return a + b if a is not None and b is not None else None
+    def literal(self, node: Node, source: bytes) -> str | None:
         if node.type not in ("string_literal", "multiline_string_literal"):
             return None
         parts: list[str] = []
