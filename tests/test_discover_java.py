@@ -95,8 +95,10 @@ def test_parameterized_sources_are_counted_when_literal():
         class ATest {
             @ParameterizedTest @ValueSource(ints = {1, 2, 3}) void ints(int x) {}
             @ParameterizedTest @ValueSource(strings = "one") void single(String s) {}
-            @ParameterizedTest @ValueSource(classes = {A.class, B.class}) void classes(Class<?> c) {}
-            @ParameterizedTest @CsvSource({"a, 1", "b, 2", "c, 3", "d, 4"}) void csv(String a, int b) {}
+            @ParameterizedTest @ValueSource(classes = {A.class, B.class})
+            void classes(Class<?> c) {}
+            @ParameterizedTest @CsvSource({"a, 1", "b, 2", "c, 3", "d, 4"})
+            void csv(String a, int b) {}
             @ParameterizedTest
             @CsvSource(useHeadersInDisplayName = true, textBlock = """
                 name, n
@@ -106,12 +108,17 @@ def test_parameterized_sources_are_counted_when_literal():
                 b,    2
                 """)
             void block(String a, int b) {}
-            @ParameterizedTest @CsvSource(value = {"x"}, delimiter = ';') void delimited(String a) {}
-            @ParameterizedTest @NullAndEmptySource @ValueSource(strings = {"a"}) void nulls(String s) {}
+            @ParameterizedTest @CsvSource(value = {"x"}, delimiter = ';')
+            void delimited(String a) {}
+            @ParameterizedTest @NullAndEmptySource @ValueSource(strings = {"a"})
+            void nulls(String s) {}
             @ParameterizedTest @NullSource void onlyNull(String s) {}
-            @ParameterizedTest @EnumSource(value = Color.class, names = {"RED", "BLUE"}) void names(Color c) {}
+            @ParameterizedTest @EnumSource(value = Color.class, names = {"RED", "BLUE"})
+            void names(Color c) {}
             @ParameterizedTest @EnumSource(Color.class) void everyConstant(Color c) {}
-            @ParameterizedTest @EnumSource(value = Color.class, names = {"RED"}, mode = EXCLUDE) void excluded(Color c) {}
+            @ParameterizedTest
+            @EnumSource(value = Color.class, names = {"RED"}, mode = EXCLUDE)
+            void excluded(Color c) {}
             @ParameterizedTest @MethodSource("cases") void method(int x) {}
             @ParameterizedTest @ValueSource(ints = {1}) @MethodSource("more") void mixed(int x) {}
             @ParameterizedTest @CsvFileSource(resources = "/rates.csv") void file(String a) {}
