@@ -184,3 +184,14 @@ def test_internal_error_prints_a_traceback_and_exits_3(gateway, monkeypatch):
 def test_version():
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("spectrace ")
+
+
+@pytest.mark.spec("2.1.5", "6.2")
+def test_kind_flag_replaces_the_kinds_setting(gateway):
+    data = json.loads(run("tests", str(gateway), "--format", "json", "--no-cache",
+                          "--kind", "e2e=tests/services/").stdout)
+    kinds = {f["path"]: f["kind"] for f in data["files"]}
+    assert kinds["tests/services/test_general_router.py"] == "e2e"
+    assert kinds["tests/routes/test_chat.py"] == "unit"
+    bad = run("tests", str(gateway), "--kind", "smoke=tests/")
+    assert bad.exit_code == 2 and "--kind takes KIND=PATTERN" in bad.stderr

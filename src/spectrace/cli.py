@@ -89,6 +89,10 @@ GapMarkerOpt = Annotated[list[str] | None, typer.Option(
     "--gap-marker", metavar="NAME",
     help="A marker that documents a known gap; its tests count as expected "
     "to fail (⚠️ known gap). Repeatable.")]
+KindOpt = Annotated[list[str] | None, typer.Option(
+    "--kind", metavar="KIND=PATTERN",
+    help="Tests whose path matches a gitignore-style PATTERN are of KIND (unit, "
+    "integration, e2e); replaces the `kinds:` setting. Repeatable.")]
 SourceUrlOpt = Annotated[str | None, typer.Option(
     "--source-url", help="Link template for tests, with {commit} {path} {line}.")]
 SplitOverOpt = Annotated[int | None, typer.Option(
@@ -100,7 +104,7 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
             results: list[Path] | None, id_pattern: list[str] | None, no_cache: bool,
             cache_dir: Path | None, title: str | None = None, exclude: list[str] | None = None,
             max_file_size: int | None = None, source_url: str | None = None,
-            gap_marker: list[str] | None = None):
+            gap_marker: list[str] | None = None, kind: list[str] | None = None):
     from spectrace.config import build_config, parse_spec_arg
     from spectrace.specs.ids import IdMatcher
 
@@ -125,10 +129,26 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
         from dataclasses import replace
 
         built = replace(built, extra={**built.extra, "gap_markers": tuple(gap_marker)})
+    if kind:
+        from dataclasses import replace
+
+        built = replace(built, extra={**built.extra, "kinds": _kinds_flag(kind)})
     return built
 
 
 # --- commands ----------------------------------------------------------------------
+
+
+def _kinds_flag(values: list[str]) -> dict[str, list[str]]:
+    """`--kind e2e=tests/acceptance/` flags, shaped like the `kinds:` setting."""
+    kinds: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, pattern = value.partition("=")
+        if not sep or not pattern or name not in ("unit", "integration", "e2e"):
+            raise SpectraceError(f"--kind takes KIND=PATTERN with KIND unit, integration or "
+                                 f"e2e, not {value!r}")
+        kinds.setdefault(name, []).append(pattern)
+    return kinds
 
 
 def _version(value: bool) -> None:
@@ -166,13 +186,14 @@ def report(
     source_url: SourceUrlOpt = None,
     split_over: SplitOverOpt = None,
     gap_marker: GapMarkerOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Build the matrix; print a summary; write the outputs config or --format/-o ask for."""
     from spectrace.render import format_for, write_report
     from spectrace.render.view import build_view
 
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir, title,
-                  exclude, max_file_size, source_url, gap_marker)
+                  exclude, max_file_size, source_url, gap_marker, kind)
     cfg, _ = _publish_settings(cfg, split_over=split_over)
     chosen = format_for(format, output)  # a bad --format fails before the scan
     machine = chosen in (Format.JSON, Format.CSV, Format.XLSX) and (output or "-") == "-"
@@ -231,13 +252,14 @@ def publish(
     max_file_size: MaxSizeOpt = None,
     source_url: SourceUrlOpt = None,
     gap_marker: GapMarkerOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Write the wiki pages into a wiki git repository: commit and push what changed."""
     from spectrace.publish import publish as publish_wiki
     from spectrace.render.view import build_view
 
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir, title,
-                  exclude, max_file_size, source_url, gap_marker)
+                  exclude, max_file_size, source_url, gap_marker, kind)
     cfg, settings = _publish_settings(cfg, wiki=wiki, branch=branch, split_over=split_over)
     if not settings.wiki:
         raise SpectraceError("no wiki to publish to: pass --wiki URL_OR_PATH, or set "
@@ -269,6 +291,7 @@ def query(
     cache_dir: CacheDirOpt = None,
     exclude: ExcludeOpt = None,
     gap_marker: GapMarkerOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Does feature X have tests? Exit 0: all covered; 1: some not covered; 2: no match."""
     from spectrace.render.query import answer, render_query
@@ -277,7 +300,7 @@ def query(
     if format not in ("text", "json"):
         raise SpectraceError(f"query prints text or json, not {format!r}")
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir,
-                  exclude=exclude, gap_marker=gap_marker)
+                  exclude=exclude, gap_marker=gap_marker, kind=kind)
     found = answer(report_view(cfg), text)
     sys.stdout.write(render_query(found, text, format))
     if not found.matches:
@@ -298,6 +321,7 @@ def tests(
     cache_dir: CacheDirOpt = None,
     exclude: ExcludeOpt = None,
     max_file_size: MaxSizeOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """List discovered tests in every language, like `pytest --collect-only -q`."""
     from spectrace.pipeline import scan_repo
@@ -307,7 +331,7 @@ def tests(
     if format not in ("text", "json"):
         raise SpectraceError(f"tests prints text or json, not {format!r}")
     cfg = _config(repo, config, None, None, None, id_pattern, no_cache, cache_dir,
-                  exclude=exclude, max_file_size=max_file_size)
+                  exclude=exclude, max_file_size=max_file_size, kind=kind)
     content = render_tests(scan_repo(cfg), cfg, format)
     write_output(output or "-", content, announce=bool(output and output != "-"))
 
@@ -353,7 +377,8 @@ def check(
     from spectrace.pipeline import build_trace
 
     cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir,
-                  exclude=exclude, max_file_size=max_file_size, gap_marker=gap_marker)
+                  exclude=exclude, max_file_size=max_file_size, gap_marker=gap_marker,
+                  kind=kind)
     flags = {
         "min_coverage": min_coverage,
         "min_area_coverage": min_area_coverage,
@@ -424,7 +449,7 @@ def diff(
         # Results describe one run of one tree: both sides are compared without them.
         cfg = _config(paths[0] if paths else Path("."), config, spec, mapping, None,
                       id_pattern, no_cache, cache_dir, exclude=exclude,
-                      max_file_size=max_file_size, gap_marker=gap_marker)
+                      max_file_size=max_file_size, gap_marker=gap_marker, kind=kind)
         new = report_dict(build_view(build_trace(cfg)))
         old = delta.report_at(cfg, base)
     content = delta.render(delta.compare(old, new), format)
@@ -453,6 +478,7 @@ def inventory(
     cache_dir: CacheDirOpt = None,
     exclude: ExcludeOpt = None,
     max_file_size: MaxSizeOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Code-to-test inventory: components, modules, LOC, tests, untested code, E2E, priorities."""
     from spectrace.discover.usage import uses_on_disk
@@ -469,7 +495,7 @@ def inventory(
     if format not in renderers:
         raise SpectraceError(f"inventory prints text, md or json, not {format!r}")
     cfg = _config(repo, config, None, None, None, None, no_cache, cache_dir, exclude=exclude,
-                  max_file_size=max_file_size)
+                  max_file_size=max_file_size, kind=kind)
     settings = inventory_settings(cfg, title=title, min_tests=min_tests,
                                   tests_per_100_loc=tests_per_100_loc, priorities=priority)
     machine = format == "json" and (output or "-") == "-"
