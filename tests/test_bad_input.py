@@ -276,7 +276,7 @@ def _report_json(repo: Path, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
-@pytest.mark.spec("6.5", "2.4.3")
+@pytest.mark.spec("6.5", "1.1.8")
 def test_duplicate_ids_across_documents_are_a_problem_not_exit_2(gateway):
     (gateway / "docs/extra-plan.md").write_text(
         "# Extra plan\n\n## 1. Health again\n\n| Case | Expected |\n|---|---|\n"
