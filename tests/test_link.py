@@ -156,3 +156,40 @@ def test_ids_in_names_take_whole_number_runs(name, expected):
                  case("CM-2.4", "Login", "1"))
     linkage = link(cases, scan(make_file("t.py", Test(name, name, 1))), [], IdMatcher())
     assert [lk.case for lk in linkage.links] == expected
+
+
+@pytest.mark.spec("3.3")
+@pytest.mark.parametrize(("line", "ids"), [
+    ("spec: 3.1.1", ["3.1.1"]),
+    ("Spec: 3.1.1, 3.1.2", ["3.1.1", "3.1.2"]),
+    ("covers: 3.4.1 - 3.4.4 (streaming)", ["3.4.1-3.4.4"]),
+    ("@spec CM-2.4", ["CM-2.4"]),
+    ("  spec: REQ-12 and REQ-13", ["REQ-12", "REQ-13"]),
+    ("specification: 3.1", None),
+    ("the spec says 3.1.1", None),
+])
+def test_one_spec_comment_rule_for_every_language(line, ids):
+    from spectrace.specs.ids import spec_comment_ids
+
+    assert spec_comment_ids(line) == ids
+
+
+@pytest.mark.spec("3.3")
+def test_every_discoverer_reads_covers_comments_the_same_way():
+    from spectrace.discover.go import GoDiscoverer
+    from spectrace.discover.java import JavaDiscoverer
+    from spectrace.discover.js import JsDiscoverer
+    from spectrace.discover.rust import RustDiscoverer
+    from spectrace.model import TestKind
+
+    sources = {
+        "src/lib.rs": (RustDiscoverer(), "// covers: 3.1.1, 3.1.2\n#[test]\nfn t() {}\n"),
+        "x_test.go": (GoDiscoverer(), 'package x\nimport "testing"\n'
+                      "// covers: 3.1.1, 3.1.2\nfunc TestT(t *testing.T) {}\n"),
+        "src/test/java/XTest.java": (JavaDiscoverer(), "class XTest {\n"
+                                     "  // covers: 3.1.1, 3.1.2\n  @Test void t() {}\n}\n"),
+        "x.test.ts": (JsDiscoverer(), "// covers: 3.1.1, 3.1.2\ntest('t', () => {});\n"),
+    }
+    for path, (finder, text) in sources.items():
+        (test,) = finder.parse(text, path, TestKind.UNIT).tests
+        assert test.ids == ("3.1.1", "3.1.2"), path

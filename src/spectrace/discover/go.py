@@ -9,8 +9,8 @@ from tree_sitter import Node
 
 from spectrace.discover.treesitter import first_error_line, parser_for, text
 from spectrace.model import Language, Problem, ProblemKind, Test, TestFile, TestKind
+from spectrace.specs.ids import spec_comment_ids
 
-_SPEC_LINE = re.compile(r"^\s*spec\s*:\s*(?P<ids>.+?)\s*$", re.IGNORECASE)
 _SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
 _LOOPS = frozenset({"for_statement"})
 # Where a nested function starts a new scope: a skip or subtest inside one does not belong
@@ -319,9 +319,9 @@ class _FileScan:
         lines: list[str] = []
         for comment in comments:
             for line in _comment_lines(text(comment, self.source)):
-                match = _SPEC_LINE.match(line)
-                if match:
-                    ids.extend(i.strip() for i in match.group("ids").split(",") if i.strip())
+                found = spec_comment_ids(line)
+                if found is not None:
+                    ids.extend(found)
                 elif line.strip() and not _is_directive(line):
                     lines.append(line.strip())
         doc = lines[0] if lines else None

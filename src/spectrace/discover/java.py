@@ -11,8 +11,8 @@ from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
 from spectrace.discover.treesitter import first_error_line, language_for, parser_for, text
 from spectrace.model import Language, Problem, ProblemKind, Test, TestFile, TestKind
+from spectrace.specs.ids import spec_comment_ids
 
-_SPEC_LINE = re.compile(r"^\s*spec\s*:\s*(?P<ids>.+?)\s*$", re.IGNORECASE)
 _SUFFIXES = {".java": Language.JAVA, ".kt": Language.KOTLIN, ".kts": Language.KOTLIN}
 # Surefire's and Gradle's usual test-class names.
 _TEST_NAME = re.compile(r"^(Test\w*|\w*(Test|Tests|IT|TestCase))\.(java|kts?)$")
@@ -400,10 +400,9 @@ class _Scanner:
             raw = self.source[comment.start_byte:comment.end_byte].decode("utf-8", "replace")
             is_doc = raw.startswith("/**")
             for line in _comment_lines(raw):
-                match = _SPEC_LINE.match(line)
-                if match:
-                    preamble.ids.extend(i.strip() for i in match.group("ids").split(",")
-                                        if i.strip())
+                found = spec_comment_ids(line)
+                if found is not None:
+                    preamble.ids.extend(found)
                 elif line.strip():
                     (preamble.docs if is_doc else preamble.comments).append(line.strip())
         return preamble

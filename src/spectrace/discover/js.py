@@ -10,6 +10,7 @@ import tree_sitter
 
 from spectrace.discover.treesitter import first_error_line, parser_for, text
 from spectrace.model import Language, Problem, ProblemKind, Test, TestFile, TestKind
+from spectrace.specs.ids import spec_comment_ids
 
 __all__ = ["JsDiscoverer", "JS_SUFFIXES", "grammar_for"]
 
@@ -60,9 +61,6 @@ _CANDIDATES = re.compile(
 
 # A file without one of these cannot declare a test: `it(`, `test.each`, `describe (`…
 _MAYBE_TESTS = re.compile(r"\b[xf]?(?:it|test|specify|describe|context|suite)\s*[.(]")
-_SPEC_LINE = re.compile(r"^(?:@(?:spec|covers)\b:?|(?:spec|covers)\s*:)\s*(.+)$",
-                        re.IGNORECASE)
-_ID_TOKEN = re.compile(r"^[\w.\-\u2013\u2014]*\d[\w.\-\u2013\u2014]*$")
 _LANGUAGE_NAMES = {"javascript": "JavaScript", "typescript": "TypeScript", "tsx": "TSX"}
 
 
@@ -280,7 +278,7 @@ class _Reader:
             return None  # a test inside a test: the runners refuse it
         comments = _comments_above(node, self.source)
         ids = [i for c in comments for line in c.text.splitlines()
-               if (m := _SPEC_LINE.match(line.strip())) for i in _id_tokens(m.group(1))]
+               if (found := spec_comment_ids(line.strip())) for i in found]
         doc_comment = next((c for c in reversed(comments) if c.jsdoc), None)
         doc = next((line for line in doc_comment.text.splitlines() if line.strip()), None) \
             if doc_comment else None
@@ -714,10 +712,3 @@ def _clean_comment(raw: str) -> _Comment:
     lines = [line.strip() for line in body.splitlines()]
     lines = [line[1:].strip() if line.startswith("*") else line for line in lines]
     return _Comment("\n".join(lines).strip(), jsdoc)
-
-
-def _id_tokens(text: str) -> list[str]:
-    """Ids in `spec: 3.1.1, 3.1.2` / `covers: 3.4.1 - 3.4.4 (streaming)`; ranges kept raw."""
-    text = re.sub(r"\s*([\u2013\u2014]|-(?=\s*\d))\s*", r"\1", text)
-    tokens = (t.strip(".,;:()[]") for t in re.split(r"[,\s]+", text))
-    return [t for t in tokens if t and _ID_TOKEN.match(t)]

@@ -11,6 +11,7 @@ import tree_sitter
 
 from spectrace.discover.treesitter import first_error_line, parser_for, text
 from spectrace.model import Language, Problem, ProblemKind, Test, TestFile, TestKind
+from spectrace.specs.ids import spec_comment_ids
 
 # Attributes that make a function a test by their last path segment. `test` covers
 # `#[test]`, `#[tokio::test]`, `#[test_log::test]`, `#[sqlx::test]`, `#[async_std::test]`…;
@@ -25,7 +26,6 @@ _NOT_TESTED_DIRS = frozenset({"target", "benches", "examples"})
 # A file holding none of these cannot declare a test (`#[test`, `::test`, `rstest`,
 # `test_case`, `proptest!`, `wasm_bindgen_test`, `#[quickcheck]`), so it is not parsed.
 _TEST_WORDS = ("test", "quickcheck")
-_SPEC_LINE = re.compile(r"^\s*spec\s*:\s*(?P<ids>.+?)\s*$", re.IGNORECASE)
 _CRATE_ROOTS = frozenset({"lib.rs", "main.rs"})
 
 
@@ -418,7 +418,4 @@ def _comment_lines(comment: str) -> list[str]:
 
 
 def _spec_ids(line: str) -> list[str]:
-    match = _SPEC_LINE.match(line)
-    if not match:
-        return []
-    return [part.strip() for part in match.group("ids").split(",") if part.strip()]
+    return spec_comment_ids(line) or []

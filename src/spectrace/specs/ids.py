@@ -98,3 +98,21 @@ def _split_last_number(text: str) -> tuple[str | None, int]:
 def name_form(case_id: str) -> str:
     """How an id is spelled inside an identifier: `CM-2.4.1` → `cm_2_4_1`."""
     return re.sub(r"[^0-9a-z]+", "_", case_id.lower()).strip("_")
+
+
+# A comment line that states the cases a test covers, in any language:
+# `spec: 3.1.1, 3.1.2`, `covers: 3.4.1 - 3.4.4 (streaming)`, `@spec CM-2.4`.
+_SPEC_COMMENT = re.compile(
+    r"^\s*(?:@(?:spec|covers)\b:?|(?:spec|covers)\s*:)\s*(?P<ids>.+?)\s*$", re.IGNORECASE)
+_ID_TOKEN = re.compile(r"^[\w.\-\u2013\u2014]*\d[\w.\-\u2013\u2014]*$")
+
+
+def spec_comment_ids(line: str) -> list[str] | None:
+    """The ids a `spec:`/`covers:`/`@spec` comment line names (ranges kept raw, as
+    `3.4.1-3.4.4`); None when the line is no such comment."""
+    match = _SPEC_COMMENT.match(line)
+    if match is None:
+        return None
+    text = re.sub(r"\s*([\u2013\u2014]|-(?=\s*\d))\s*", r"\1", match.group("ids"))
+    tokens = (t.strip(".,;:()[]") for t in re.split(r"[,\s]+", text))
+    return [t for t in tokens if t and _ID_TOKEN.match(t)]
