@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from spectrace.render.view import ReportView
@@ -58,4 +57,6 @@ def report_dict(view: ReportView) -> dict[str, Any]:
 
 
 def render_json(view: ReportView) -> str:
-    return json.dumps(report_dict(view), indent=2, ensure_ascii=False) + "\n"
+    from spectrace.render.fastjson import dumps
+
+    return dumps(report_dict(view)) + "\n"

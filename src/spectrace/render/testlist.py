@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 
 from spectrace.config import Config
 from spectrace.model import Scan, Test
+from spectrace.render.fastjson import dumps
 from spectrace.specs.ids import IdMatcher
 
 SCHEMA = "spectrace.tests/1"
@@ -40,7 +40,7 @@ def summary(scan: Scan) -> dict:
 def render_tests(scan: Scan, config: Config, fmt: str) -> str:
     ids = IdMatcher(config.id_patterns, config.source)
     if fmt == "json":
-        return json.dumps({
+        return dumps({
             "schema": SCHEMA,
             "files": [{
                 "path": f.path, "language": f.language.value, "kind": f.kind.value,
@@ -55,7 +55,7 @@ def render_tests(scan: Scan, config: Config, fmt: str) -> str:
             "problems": [
                 {"kind": p.kind.value, "message": p.message, "path": p.path, "line": p.line}
                 for p in (*scan.problems, *(p for f in scan.files for p in f.problems))],
-        }, indent=2, ensure_ascii=False) + "\n"
+        }) + "\n"
     lines = []
     reasons: dict[str, list[str]] = defaultdict(list)
     for f in scan.files:
