@@ -184,9 +184,14 @@ class PythonDiscoverer:
 
     # --- definitions in other modules --------------------------------------------------
 
-    def definition(self, dotted: str, from_path: str, depth: int = 0) -> _Binding | None:
+    def definition(self, dotted: str, from_path: str, depth: int = 0,
+                   needles: tuple[str, ...] = ()) -> _Binding | None:
         """The class or function `dotted` (as imported in `from_path`) names, when it is
-        defined in a module of this repository; None otherwise (or without a root)."""
+        defined in a module of this repository; None otherwise (or without a root).
+
+        With `needles`, a module not read yet is only read when its text holds one of
+        them: asking whether a class is a TestCase must not parse pandas/core/frame.py.
+        """
         if self.settings.root is None or depth > _MAX_DEPTH:
             return None
         level = len(dotted) - len(dotted.lstrip("."))
@@ -194,12 +199,12 @@ class PythonDiscoverer:
         if not parts[-1]:
             return None
         for rel in self._module_files(parts[:-1], level, from_path):
-            scan = self._scan_of(rel)
+            scan = self._scan_of(rel, needles)
             if scan is None:
                 continue
             bound = scan.ns.get(parts[-1])
             if bound is not None and bound.kind == "import":  # re-exported
-                return self.definition(bound.node, rel, depth + 1)
+                return self.definition(bound.node, rel, depth + 1, needles)
             return bound if bound is not None and bound.kind in ("class", "func") else None
         return None
 
@@ -274,19 +279,23 @@ class PythonDiscoverer:
                 found = self._exists[rel] = False
         return found
 
-    def _scan_of(self, rel: str) -> _ModuleScan | None:
+    def _scan_of(self, rel: str, needles: tuple[str, ...] = ()) -> _ModuleScan | None:
         if self._parsing is not None:
             self._deps.setdefault(self._parsing, set()).add(rel)
         if rel in self._modules:
             return self._modules[rel]
-        self._modules[rel] = None  # a module importing itself finds nothing
         try:
             text = (self.settings.root / rel).read_text(encoding="utf-8")
-            if len(text) <= _MAX_MODULE_CHARS and "\0" not in text:
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if needles and not any(n in text for n in needles):
+            return None  # not cached: a full lookup may still want it
+        self._modules[rel] = None  # a module importing itself finds nothing
+        if len(text) <= _MAX_MODULE_CHARS and "\0" not in text:
+            try:
                 self._modules[rel] = _ModuleScan(_parse_module(text, rel), text, self, rel)
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError,
-                MemoryError):
-            pass
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass
         return self._modules[rel]
 
 
@@ -704,6 +713,23 @@ class _ModuleScan:
                 return bool(node.value) if isinstance(node, ast.Constant) else None
         return None
 
+    def _may_be_collected(self, info: _ClassInfo, depth: int = 0) -> bool:
+        """Whether a class not named like a test class could still be collected: a
+        TestCase, or `__test__ = True`. Reads other modules only when they could say so."""
+        if depth > _MAX_DEPTH or id(info.node) in info.scan.test_attrs \
+                or "__test__" in info.ns:
+            return True
+        for base in info.bases:
+            if isinstance(base, str):
+                if base.rsplit(".", 1)[-1].endswith("TestCase"):
+                    return True
+                found = info.scan.finder.definition(base, info.scan.path,
+                                                    needles=("TestCase", "__test__"))
+                base = found.info if found is not None and found.kind == "class" else None
+            if base is not None and self._may_be_collected(base, depth + 1):
+                return True
+        return False
+
     def _is_unittest(self, info: _ClassInfo, seen: frozenset[int] = frozenset()) -> bool:
         for base in _bases(info):
             if isinstance(base, _ClassInfo):
@@ -779,6 +805,8 @@ class _ModuleScan:
     def _collect_class(self, name: str, info: _ClassInfo,
                        chain: tuple[tuple[str, _ClassInfo], ...],
                        anchor: int | None) -> Iterator[Test]:
+        if not self.finder.is_test_class(name) and not self._may_be_collected(info):
+            return
         test_attr = self._class_test_attr(info)
         if self._is_unittest(info):
             if self._is_abstract(info) or test_attr is False:
