@@ -19,6 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
 
 PYTHON = sys.executable
+# Set by main(): the environment every timed command runs in (bytecode on or off).
+ENV: dict[str, str] = dict(os.environ)
 RSS_WRAPPER = """
 import atexit, resource, sys
 from spectrace.cli import main
@@ -39,7 +41,7 @@ def timed(cmd: list[str], cwd: Path, repeat: int, env: dict | None = None,
             before()
         start = time.perf_counter()
         result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
-                                env={**os.environ, **(env or {})})
+                                env={**ENV, **(env or {})})
         times.append(time.perf_counter() - start)
         if result.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr}")
@@ -68,10 +70,11 @@ def python_suite(work: Path, tests: int, repeat: int) -> list[tuple[str, str]]:
                                     f"{info['files']:,} files")]
     cache = root / ".spectrace_cache"
     clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
-    env = {"PYTHONDONTWRITEBYTECODE": "1"}
-    t_pytest, res = timed([PYTHON, "-m", "pytest", "--collect-only", "-q", "-p",
-                           "no:cacheprovider"], root, max(1, repeat // 2), env)
+    collect = [PYTHON, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    timed(collect, root, 1)  # untimed: with bytecode on, this writes the caches
+    t_pytest, res = timed(collect, root, repeat)
     ids_pytest = pytest_ids(res.stdout)
+    timed(spectrace("tests", ".", "--format", "json"), root, 1, before=clear)  # untimed
     t_cold, res = timed(spectrace("tests", ".", "--format", "json"), root, repeat, before=clear)
     data = json.loads(res.stdout)
     ids_ours = {f"{f['path']}::{t['qualname']}" for f in data["files"] for t in f["tests"]}
@@ -122,8 +125,8 @@ def scaling(work: Path, sizes: list[int], repeat: int) -> list[tuple[str, str]]:
         cases = max(100, tests // 10)
         root = work / f"s{tests}"
         generate(root, tests, cases, tests_per_file=50)
-        t, res = timed(spectrace("report", ".", "--no-cache", "--format", "json", "-o",
-                                 os.devnull), root, repeat)
+        report = spectrace("report", ".", "--no-cache", "--format", "json", "-o", os.devnull)
+        t, res = timed(report, root, repeat)
         rss = rss_of(res)
         points.append((tests, t))
         rows.append((f"report, {tests:,} tests / {cases:,} cases", f"{t:.2f} s, peak {rss:.0f} MB"))
@@ -142,10 +145,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="1000,3000,10000,30000,100000")
     parser.add_argument("--skip", default="", help="comma list of: python,query,scaling")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="run every command with PYTHONDONTWRITEBYTECODE=1 (each import "
+                        "recompiles); by default it is unset, so .pyc caches are used")
     args = parser.parse_args()
+    ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+    if args.no_bytecode:
+        ENV["PYTHONDONTWRITEBYTECODE"] = "1"
     skip = set(filter(None, args.skip.split(",")))
     rows = [("machine", f"{platform.node() or '?'}: {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}, {platform.system()}")]
+             f"Python {platform.python_version()}, {platform.system()}"),
+            ("bytecode (.pyc) caches", "off: PYTHONDONTWRITEBYTECODE=1" if args.no_bytecode
+             else "on"),
+            ("load average at start", " ".join(f"{x:.1f}" for x in os.getloadavg()))]
     with tempfile.TemporaryDirectory(prefix="spectrace-bench-") as tmp:
         work = Path(tmp)
         if "python" not in skip:
@@ -153,7 +165,8 @@ def main() -> None:
         if "query" not in skip:
             rows += query_speed(work, args.repeat)
         if "scaling" not in skip:
-            rows += scaling(work, [int(s) for s in args.sizes.split(",")], max(1, args.repeat - 1))
+            rows += scaling(work, [int(s) for s in args.sizes.split(",")], args.repeat)
+    rows.append(("load average at end", " ".join(f"{x:.1f}" for x in os.getloadavg())))
     width = max(len(k) for k, _ in rows)
     print(f"| {'measure':<{width}} | value |")
     print(f"|{'-' * (width + 2)}|-------|")
