@@ -369,6 +369,7 @@ def check(
     cache_dir: CacheDirOpt = None,
     exclude: ExcludeOpt = None,
     max_file_size: MaxSizeOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """CI gate: thresholds, problems, regressions against a baseline. Exit 1 when it fails."""
     import os
