@@ -333,3 +333,70 @@ def test_unreadable_directory_is_a_problem_and_the_scan_completes(gateway, monke
     assert data["summary"]["tests"] > 0
     problems = [p for p in data["problems"] if "secret" in (p["path"] or "")]
     assert problems, data["problems"]
+
+
+# --- errors: spectrace's own are exit 2, whichever command and subclass ----------------
+
+
+def _error_classes():
+    import spectrace.errors
+    import spectrace.publish  # noqa: F401 - defines PublishError
+
+    found, todo = [], [spectrace.errors.SpectraceError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: c.__name__)
+
+
+COMMANDS = {
+    "report": lambda repo: ["report", str(repo)],
+    "query": lambda repo: ["query", "Health", str(repo)],
+    "tests": lambda repo: ["tests", str(repo)],
+    "check": lambda repo: ["check", str(repo)],
+    "inventory": lambda repo: ["inventory", str(repo)],
+    "publish": lambda repo: ["publish", str(repo), "--wiki", str(repo / "wiki")],
+}
+
+
+@pytest.mark.spec("6.5", "6.6")
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("error", _error_classes(), ids=lambda c: c.__name__)
+def test_no_spectrace_error_escapes_as_exit_3(gateway, monkeypatch, command, error):
+    import spectrace.cli
+
+    def fail(*args, **kwargs):
+        raise error("the message", "some/file.yaml", 7)
+
+    monkeypatch.setattr(spectrace.cli, "_config", fail)
+    result = CliRunner().invoke(app, COMMANDS[command](gateway))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr == "spectrace: error: some/file.yaml:7: the message\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.spec("6.6")
+def test_every_command_maps_errors_to_exit_codes():
+    for info in app.registered_commands:
+        wrapped = getattr(info.callback, "__wrapped__", None)
+        assert wrapped is not None, f"{info.callback.__name__} is not wrapped in handles_errors"
+
+
+@pytest.mark.spec("6.5")
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "old.json"),
+    ("not json", "old.json"),
+    ('{"schema": "something/else"}', "old.json"),
+    ("[1, 2]", "old.json"),
+])
+def test_diff_of_bad_reports_is_one_message(tmp_path, content, message):
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    if content is not None:
+        old.write_text(content)
+    new.write_text(content or "{}")
+    result = run("diff", str(old), str(new))
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("spectrace: error: ") and message in lines[0]
