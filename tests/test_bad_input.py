@@ -400,3 +400,64 @@ def test_diff_of_bad_reports_is_one_message(tmp_path, content, message):
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("spectrace: error: ") and message in lines[0]
+
+
+# --- more bad input, on every command ----------------------------------------------------
+
+MORE = [
+    ("results-folder", ["report", "{repo}", "--results", "{repo}/docs"],
+     "docs: expected a JUnit XML file, found a folder"),
+    ("results-markdown", ["report", "{repo}", "--results", "{repo}/docs/testing-plan.md"],
+     "docs/testing-plan.md:1: not a JUnit XML file"),
+    ("baseline-not-json", ["check", "{repo}", "--baseline", "{repo}/docs/testing-plan.md"],
+     "docs/testing-plan.md:1: not a spectrace JSON report"),
+    ("baseline-missing", ["check", "{repo}", "--baseline", "{repo}/nope.json"],
+     "report file not found"),
+    ("area-coverage-shape", ["check", "{repo}", "--area-coverage", "1=abc"],
+     "--area-coverage: expected AREA=PERCENT, got '1=abc'"),
+    ("fail-on-unknown", ["check", "{repo}", "--fail-on", "bogus"],
+     "--fail-on: unknown problem kind 'bogus'"),
+    ("kind-flag-shape", ["report", "{repo}", "--kind", "e2e="], "--kind takes KIND=PATTERN"),
+    ("id-pattern-empty-match", ["report", "{repo}", "--id-pattern", "a*"],
+     "matches the empty string"),
+    ("id-pattern-capturing", ["report", "{repo}", "--id-pattern", r"(\d+)\.(\d+)"],
+     "has a capturing group"),
+    ("spec-empty-kind", ["report", "{repo}", "--spec", "{repo}/docs/testing-plan.md:"],
+     "unknown spec kind ''"),
+    ("spec-wrong-suffix", ["report", "{repo}", "--spec", "{repo}/spectrace.toml"],
+     "spectrace.toml"),
+    ("config-is-markdown", ["report", "{repo}", "-c", "{repo}/docs/testing-plan.md"],
+     "docs/testing-plan.md:7: malformed YAML"),
+    ("inventory-format", ["inventory", "{repo}", "--format", "html"],
+     "inventory prints text, md or json, not 'html'"),
+    ("tests-format", ["tests", "{repo}", "--format", "xml"], "tests prints text or json"),
+    ("diff-one-file", ["diff", "{repo}/docs/testing-plan.md"], "diff needs two JSON reports"),
+    ("wiki-into-a-file", ["report", "{repo}", "--format", "wiki", "-o",
+                          "{repo}/docs/testing-plan.md"], "it is a file"),
+    ("publish-no-wiki", ["publish", "{repo}"], "no wiki to publish to"),
+    ("query-no-match", ["query", "zzz-no-such-thing", "{repo}"], "nothing in the spec matches"),
+    ("check-section-shape", ["check", "{repo}", "-c", "{repo}/bad.yaml"],
+     "bad.yaml:2: check.min_coverage: expected a percentage"),
+    ("kinds-section-shape", ["report", "{repo}", "-c", "{repo}/kinds.yaml"],
+     "kinds.yaml:2: unknown test kind 'bogus'"),
+    ("inventory-section-shape", ["inventory", "{repo}", "-c", "{repo}/inv.yaml"],
+     "inv.yaml:2: `inventory.min_tests` must be a whole number"),
+]
+
+
+@pytest.mark.spec("6.5")
+@pytest.mark.parametrize(("argv", "message"), [c[1:] for c in MORE], ids=[c[0] for c in MORE])
+def test_more_bad_input_on_every_command(gateway, argv, message):
+    specs = "specs: [docs/testing-plan.md]\n"
+    (gateway / "bad.yaml").write_text(specs + "check: {min_coverage: abc}\n")
+    (gateway / "kinds.yaml").write_text(specs + "kinds: {bogus: [x]}\n")
+    (gateway / "inv.yaml").write_text(specs + "inventory: {min_tests: x}\n")
+    before = {p: p.stat().st_mtime_ns for p in gateway.rglob("*")}
+    args = [a.replace("{repo}", str(gateway)) for a in argv]
+    result = CliRunner().invoke(app, [*args, "--no-cache"] if argv[0] != "diff" else args)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("spectrace: ") and message in lines[0]
+    assert {p: p.stat().st_mtime_ns for p in gateway.rglob("*")} == before
