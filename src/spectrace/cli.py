@@ -427,6 +427,7 @@ def diff(
     cache_dir: CacheDirOpt = None,
     exclude: ExcludeOpt = None,
     max_file_size: MaxSizeOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """What changed: newly covered, newly missing, new dangling links and orphans, totals."""
     from spectrace import diff as delta
