@@ -154,6 +154,28 @@ def test_the_module_namespace_decides_like_pytest():
 
 
 @pytest.mark.spec("2.2.1")
+def test_tests_built_by_a_local_factory():
+    tests = parse('''
+        import pytest
+
+        def _round_trip(codec):
+            @pytest.mark.spec("4.2")
+            def check(payload=b"x"):
+                assert codec.decode(codec.encode(payload)) == payload
+            return check
+
+        def _not_a_factory(codec):
+            return codec
+
+        test_json_round_trip = _round_trip("json")
+        test_msgpack_round_trip = _round_trip("msgpack")
+        test_plain_value = _not_a_factory("json")  # not a function: pytest passes it by
+    ''')
+    assert {q: (t.line, t.ids) for q, t in tests.items()} == {
+        "test_json_round_trip": (13, ("4.2",)), "test_msgpack_round_trip": (14, ("4.2",))}
+
+
+@pytest.mark.spec("2.2.1")
 def test_module_dunder_test_false_hides_everything():
     assert parse("__test__ = False\n\ndef test_x():\n    pass\n") == {}
 

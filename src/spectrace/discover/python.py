@@ -358,7 +358,7 @@ class _Binding:
     # imported dotted name (import; relative ones keep their leading dots).
     node: Any = None
     info: _ClassInfo | None = None
-    line: int = 0  # of an import
+    line: int = 0  # of an import, or of `test_x = factory()` for the def it returns
     scan: Any = None  # the module a def is written in
 
 
@@ -370,6 +370,19 @@ class _ClassInfo:
     bases: list[_ClassInfo | str] = field(default_factory=list)  # local classes or dotted names
     metaclass: str | None = None
     resolved: list[_ClassInfo | str] | None = None  # bases, imported ones looked up
+
+
+def _made_function(factory: _Binding | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The def a local function builds and returns (`def make(): def t(): ...; return t`)."""
+    if factory is None or factory.kind != "func":
+        return None
+    defs = {stmt.name: stmt for stmt in factory.node.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for stmt in factory.node.body:
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name) \
+                and stmt.value.id in defs:
+            return defs[stmt.value.id]
+    return None
 
 
 def _bases(info: _ClassInfo) -> list[_ClassInfo | str]:
@@ -500,9 +513,15 @@ class _ModuleScan:
 
     def _assign(self, target: ast.expr, value: ast.expr | None, ns: dict[str, _Binding]) -> None:
         if isinstance(target, ast.Name):
+            made = None
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                made = _made_function(ns.get(value.func.id))
             if isinstance(value, ast.Name) and value.id in ns \
                     and ns[value.id].kind in ("func", "class"):
                 ns[target.id] = ns[value.id]  # `TestAlias = TestThing` is the same object
+            elif made is not None:
+                # `test_x = make_test(...)`: the function a local factory returns.
+                ns[target.id] = _Binding("func", made, scan=self, line=target.lineno)
             else:
                 ns[target.id] = _Binding("value", value)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -780,7 +799,7 @@ class _ModuleScan:
             return
         self.skips = self.finder.inherited_skips(self.path) + self.module_skips
         for name, bound in self.ns.items():
-            anchor = None
+            anchor = bound.line or None
             if bound.kind == "import":
                 # pytest collects test functions and classes a module imports, too.
                 if not (self.finder.is_test_function(name) or self.finder.is_test_class(name)):
@@ -788,11 +807,11 @@ class _ModuleScan:
                 found = self.finder.definition(bound.node, self.path)
                 if found is None:
                     continue
-                bound, anchor = found, bound.line
+                bound = found
             if bound.kind == "func":
-                owner = self if anchor is None else bound.scan
-                if owner._is_test_function(name, bound.node):
-                    yield self._test(bound.node, name, (), owner, anchor, unittest=False)
+                if bound.scan._is_test_function(name, bound.node):
+                    yield self._test(bound.node, name, (), bound.scan, anchor, unittest=False,
+                                     line=anchor)
             elif bound.kind == "class" and bound.info is not None:
                 yield from self._collect_class(name, bound.info, (), anchor)
 
@@ -831,7 +850,8 @@ class _ModuleScan:
                 if bound.kind == "func":
                     if cls.scan._is_test_function(member, bound.node):
                         found.append(self._test(bound.node, member, chain, cls.scan, anchor,
-                                                unittest=False, defined_in=cls))
+                                                unittest=False, defined_in=cls,
+                                                line=bound.line or None))
                 elif bound.kind == "class" and bound.info is not None:
                     found.extend(self._collect_class(member, bound.info, chain, anchor))
             per_class.append(found)
@@ -862,10 +882,11 @@ class _ModuleScan:
 
     def _test(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
               chain: tuple[tuple[str, _ClassInfo], ...], owner: _ModuleScan,
-              anchor: int | None, *, unittest: bool, defined_in: _ClassInfo | None = None
-              ) -> Test:
+              anchor: int | None, *, unittest: bool, defined_in: _ClassInfo | None = None,
+              line: int | None = None) -> Test:
         """One test; `owner` is the module the def is written in (this one, or one whose
-        class or function this module imports or inherits), `defined_in` its class."""
+        class or function this module imports or inherits), `defined_in` its class;
+        `line`, when given, is where the name is bound (an import, a factory call)."""
         marks = owner._decorator_marks(node)
         own = len(marks)
         for _, info in reversed(chain):  # innermost class first, as pytest's iter_markers
@@ -918,7 +939,8 @@ class _ModuleScan:
         return Test(
             name=name,
             qualname="::".join([*(n for n, _ in chain), name]),
-            line=node.lineno if owner is self else self._line_in_this_file(chain, anchor),
+            line=line if line is not None and (owner is self or not chain)
+            else node.lineno if owner is self else self._line_in_this_file(chain, anchor),
             skipped=state.skipped,
             skip_reason=state.skip_reason,
             conditional=" or ".join(state.conditions) if state.conditions and not state.skipped
