@@ -12,7 +12,7 @@ from spectrace.inventory import (
     TestCount,
 )
 from spectrace.model import Language
-from spectrace.render.markdown import GENERATED_MARKER, cell, inline
+from spectrace.render.markdown import GENERATED_MARKER, cell, code, inline
 
 _SHOWN_IDS = 8  # test ids listed per skip reason before "and N more"
 _GAPS_SHOWN = 5  # largest untested modules named per language
@@ -141,7 +141,7 @@ def _section(number: int, section: Section, inv: Inventory) -> list[str]:
                 "| Module | Component | LOC | Code lines | Tests | Skipped | Tested? |",
                 "|---|---|---:|---:|---:|---:|---|"]
         for row in section.modules:
-            out.append(f"| `{cell(row.path)}` | {cell(row.component or '—')} | {row.loc:,} | "
+            out.append(f"| {code(row.path)} | {cell(row.component or '—')} | {row.loc:,} | "
                        f"{row.sloc:,} | {row.tests.tests:,} | {row.tests.skipped:,} | "
                        f"{_tested(row)} |")
         out.append("")
@@ -217,7 +217,7 @@ def _e2e(number: int, inv: Inventory) -> list[str]:
             f"{e2e.tests.active:,} active, {e2e.tests.skipped:,} skipped.{conditional}", ""]
     out += ["| File | Language | Tests | Active | Skipped |", "|---|---|---:|---:|---:|"]
     for f in e2e.files:
-        out.append(f"| `{cell(f.path)}` | {_language(f.language)} | {f.tests.tests:,} | "
+        out.append(f"| {code(f.path)} | {_language(f.language)} | {f.tests.tests:,} | "
                    f"{f.tests.active:,} | {f.tests.skipped:,} |")
     out.append(f"| **Total** | | **{e2e.tests.tests:,}** | **{e2e.tests.active:,}** | "
                f"**{e2e.tests.skipped:,}** |")
@@ -225,7 +225,7 @@ def _e2e(number: int, inv: Inventory) -> list[str]:
     if e2e.reasons:
         out += ["### Skipped, by reason", "", "| Reason | Tests | Which |", "|---|---:|---|"]
         for reason in e2e.reasons:
-            shown = ", ".join(f"`{cell(t)}`" for t in reason.tests[:_SHOWN_IDS])
+            shown = ", ".join(code(t) for t in reason.tests[:_SHOWN_IDS])
             if len(reason.tests) > _SHOWN_IDS:
                 shown += f" and {len(reason.tests) - _SHOWN_IDS} more"
             out.append(f"| {cell(reason.reason)} | {len(reason.tests):,} | {shown} |")

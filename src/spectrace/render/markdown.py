@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spectrace.model import Counts, Status
@@ -16,6 +17,17 @@ def cell(text: object) -> str:
     out = str(text).replace("\\", "\\\\").replace("|", "\\|")
     out = out.replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(out.split())
+
+
+def code(text: object, *, table: bool = True) -> str:
+    """Text as a code span. Inside one, CommonMark takes `\\` and `&lt;` literally: only
+    a table's `|` needs its escape (GFM removes it before the span is read)."""
+    out = " ".join(str(text).split())
+    if table:
+        out = out.replace("|", "\\|")
+    ticks = max((len(run) for run in re.findall("`+", out)), default=0)
+    pad = " " if out.startswith("`") or out.endswith("`") else ""
+    return f"{'`' * (ticks + 1)}{pad}{out}{pad}{'`' * (ticks + 1)}"
 
 
 def inline(text: object) -> str:
@@ -33,7 +45,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def _files(paths: Iterable[str], limit: int = _MAX_FILES_IN_SUMMARY) -> str:
     paths = list(paths)
-    shown = ", ".join(f"`{cell(p)}`" for p in paths[:limit])
+    shown = ", ".join(code(p, table=False) for p in paths[:limit])
     if len(paths) > limit:
         shown += f" and {len(paths) - limit} more"
     return shown
@@ -183,8 +195,8 @@ def _same_row(a: CaseView, b: CaseView) -> bool:
 def _case_files(case: CaseView) -> str:
     live = case.live_files
     dangling = [lk.label for lk in case.links if lk.state == "dangling"]
-    parts = [f"`{cell(p)}`" for p in live]
-    parts += [f"~~`{cell(d)}`~~ (missing)" for d in dangling]
+    parts = [code(p) for p in live]
+    parts += [f"~~{code(d)}~~ (missing)" for d in dangling]
     return ", ".join(parts) if parts else "—"
 
 
