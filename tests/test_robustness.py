@@ -358,6 +358,21 @@ def test_markdown_cell_keeps_a_row_one_line_and_its_cells_apart():
     assert cell("<b>") == "&lt;b&gt;"
 
 
+@pytest.mark.spec("5.2")
+def test_markdown_code_spans_show_paths_as_they_are():
+    """Inside a code span `\\` and `&lt;` are literal: escaping them there shows the escape.
+
+    Only a table needs `\\|`, which GFM removes before the code span is read.
+    """
+    from spectrace.render.markdown import code
+
+    assert code("tests/test_pipe|name.py") == "`tests/test_pipe\\|name.py`"
+    assert code("tests/test_pipe|name.py", table=False) == "`tests/test_pipe|name.py`"
+    assert code("src/<gen>/a\\b.py") == "`src/<gen>/a\\b.py`"
+    assert code("a `tick`") == "`` a `tick` ``"  # CommonMark strips one space each side
+    assert code("two\nlines") == "`two lines`"
+
+
 @pytest.mark.spec("5.5")
 def test_html_escapes_spec_titles_test_names_and_paths(tmp_path):
     from html.parser import HTMLParser
