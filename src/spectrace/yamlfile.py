@@ -38,6 +38,7 @@ class TextInt(int):
     """An int that remembers how it was written, so `str()` of `012` gives back `012`."""
 
     text: str
+    line: int = 0
 
     def __str__(self) -> str:
         return self.text
@@ -93,6 +94,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> TextInt:
     value = TextInt(yaml.SafeLoader.construct_yaml_int(loader, node))
     value.text = node.value
+    value.line = node.start_mark.line + 1  # so a number where a section belongs has a line
     return value
 
 
@@ -144,3 +146,5 @@ def _shift(value: Any, by: int) -> None:
         value.item_lines = [v + by for v in value.item_lines]
         for item in value:
             _shift(item, by)
+    elif isinstance(value, TextInt):
+        value.line += by
