@@ -438,6 +438,8 @@ MORE = [
     ("query-no-match", ["query", "zzz-no-such-thing", "{repo}"], "nothing in the spec matches"),
     ("check-section-shape", ["check", "{repo}", "-c", "{repo}/bad.yaml"],
      "bad.yaml:2: check.min_coverage: expected a percentage"),
+    ("check-section-a-number", ["check", "{repo}", "-c", "{repo}/num.yaml"],
+     "num.yaml:2: check: expected a mapping of settings"),
     ("kinds-section-shape", ["report", "{repo}", "-c", "{repo}/kinds.yaml"],
      "kinds.yaml:2: unknown test kind 'bogus'"),
     ("inventory-section-shape", ["inventory", "{repo}", "-c", "{repo}/inv.yaml"],
@@ -451,6 +453,7 @@ def test_more_bad_input_on_every_command(gateway, argv, message):
     specs = "specs: [docs/testing-plan.md]\n"
     (gateway / "bad.yaml").write_text(specs + "check: {min_coverage: abc}\n")
     (gateway / "kinds.yaml").write_text(specs + "kinds: {bogus: [x]}\n")
+    (gateway / "num.yaml").write_text(specs + "check: 5\n")
     (gateway / "inv.yaml").write_text(specs + "inventory: {min_tests: x}\n")
     before = {p: p.stat().st_mtime_ns for p in gateway.rglob("*")}
     args = [a.replace("{repo}", str(gateway)) for a in argv]
