@@ -157,6 +157,8 @@ DISCOVERERS = {
     "javascript": (JsDiscoverer, "web/x.test.ts", JS),
     "go": (GoDiscoverer, "pkg/x_test.go", GO),
     "java": (JavaDiscoverer, "src/test/java/FooTest.java", JAVA),
+    "kotlin": (JavaDiscoverer, "src/test/kotlin/FooTest.kt",
+               JAVA + ["fun ", "object ", "companion ", "val ", "`name with spaces`", "@Ignore"]),
 }
 
 
@@ -172,7 +174,7 @@ def _discoverer_property(language: str):
         second = finder.parse(text, path, TestKind.UNIT)
         assert first == second
         assert first.path == path
-        assert first.language.value in (language, "typescript", "kotlin")
+        assert first.language.value in (language, "typescript")
 
     prop.__name__ = f"test_{language}_discoverer_never_raises_and_is_deterministic"
     return prop
@@ -183,3 +185,4 @@ test_rust_discoverer_never_raises_and_is_deterministic = _discoverer_property("r
 test_javascript_discoverer_never_raises_and_is_deterministic = _discoverer_property("javascript")
 test_go_discoverer_never_raises_and_is_deterministic = _discoverer_property("go")
 test_java_discoverer_never_raises_and_is_deterministic = _discoverer_property("java")
+test_kotlin_discoverer_never_raises_and_is_deterministic = _discoverer_property("kotlin")
