@@ -4,7 +4,6 @@ pool of forked worker processes when there is enough to parse for the pool to pa
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass
@@ -66,6 +65,8 @@ def use_pool(jobs: list[Job]) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if (cores or 1) < 2 or len(jobs) < min_files or sum(j.size for j in jobs) < min_bytes:
         return 0
+    import multiprocessing
+
     # fork only: a spawned worker would pay the whole import cost again, and on macOS
     # fork is unsafe. Elsewhere the scan stays serial.
     if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
@@ -86,6 +87,7 @@ def run_all(config: Config, finders: list, jobs: list[Job]) -> list[Result]:
 
 
 def _pooled(config: Config, finders: list, jobs: list[Job], workers: int) -> list[Result] | None:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
