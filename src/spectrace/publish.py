@@ -95,8 +95,10 @@ def _clone(wiki: str, into: Path, branch: str | None) -> str:
     done = _git(*args, "--", wiki, str(into), check=False)
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()
+        # git's reason is its first `fatal:` line; the last is often advice ("...exists.").
+        fatal = [line for line in detail if line.startswith("fatal:")]
         raise PublishError(f"cannot clone the wiki {wiki}: "
-                           f"{detail[-1] if detail else 'git clone failed'}")
+                           f"{(fatal or detail or ['git clone failed'])[0]}")
     # An empty repository clones to an unborn branch; symbolic-ref still names it.
     return branch or _git("symbolic-ref", "--short", "HEAD", cwd=into).stdout.strip()
 
