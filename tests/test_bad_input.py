@@ -464,3 +464,14 @@ def test_more_bad_input_on_every_command(gateway, argv, message):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("spectrace: ") and message in lines[0]
     assert {p: p.stat().st_mtime_ns for p in gateway.rglob("*")} == before
+
+
+@pytest.mark.spec("6.5")
+def test_publish_to_a_wiki_that_is_a_file_says_why(gateway):
+    plan = gateway / "docs/testing-plan.md"
+    result = run("publish", str(gateway), "--no-cache", "--wiki", str(plan))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1  # git's reason, not its closing advice ("...and the repository exists.")
+    assert lines[0].startswith(f"spectrace: error: cannot clone the wiki {plan}: fatal: ")
