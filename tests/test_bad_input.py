@@ -78,6 +78,23 @@ def _config_folder(repo: Path) -> None:
     (repo / "spectrace.yaml").mkdir()
 
 
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lolololololololololololololololololololololol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<testsuite><testcase name="&lol9;" classname="a"/></testsuite>
+"""
+
+
 # (id, setup, extra args, the text the one message must contain). `{repo}` in args is the
 # repository; paths in messages are as the user wrote them or relative to the repository.
 CASES = [
@@ -169,6 +186,19 @@ CASES = [
     ("results-missing", _nothing, ["--results", "{repo}/nope.xml"], "nope.xml"),
     ("results-json", _write("results.json", '{"tests": []}'),
      ["--results", "{repo}/results.json"], "results.json"),
+    ("results-entity-bomb", _write("results.xml", BOMB), ["--results", "{repo}/results.xml"],
+     "results.xml:3: refusing to read this XML file"),
+    # --- pathological nesting: a clean error, not a RecursionError ----------------------
+    ("config-nested-10k", _config("title: " + "[" * 10_000 + "]" * 10_000 + "\n"), [],
+     "spectrace.yaml:1: YAML nested too deeply to read"),
+    ("mapping-nested-10k", _mapping("cases: " + "[" * 10_000 + "]" * 10_000 + "\n"), [],
+     "mappings/coverage.yaml:1: YAML nested too deeply to read"),
+    ("toml-nested-10k", _pyproject("[tool.spectrace]\ntitle = 'x'\n[other]\nx = "
+                                   + "[" * 10_000 + "]" * 10_000 + "\n"), [],
+     "pyproject.toml:1: TOML nested too deeply to read"),
+    ("front-matter-nested-10k",
+     _write("docs/testing-plan.md", "---\nkind: " + "[" * 10_000 + "]" * 10_000 + "\n---\n# P\n"),
+     [], "docs/testing-plan.md:2: YAML nested too deeply to read"),
     # --- usage -------------------------------------------------------------------------
     ("repo-missing", _nothing, ["{repo}/nope"], "repository folder not found"),
     ("format-unknown-case", _nothing, ["--format", "docx"], "unknown format 'docx'"),
