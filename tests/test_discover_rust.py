@@ -515,7 +515,7 @@ def test_files_without_the_word_test_are_not_parsed(monkeypatch: pytest.MonkeyPa
 # --- ids, docs and comments above a test (no case of their own yet) -------------------
 
 
-@pytest.mark.spec("2.3.1")
+@pytest.mark.spec("2.3.7")
 def test_spec_comments_docs_and_comments_above_a_test() -> None:
     tests = by_name(parse("""\
         //! Module docs are about the module, not the first test.
@@ -571,7 +571,7 @@ def test_spec_comments_docs_and_comments_above_a_test() -> None:
     }
 
 
-@pytest.mark.spec("2.3.1")
+@pytest.mark.spec("2.3.7")
 def test_spec_ids_in_the_monorepo() -> None:
     found = scan(MONOREPO, "crates/")
     ids = sorted((path, t.qualname, t.ids) for path, f in found.items()
