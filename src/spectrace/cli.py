@@ -510,6 +510,27 @@ def inventory(
                  announce=bool(output and output != "-"))
 
 
+@app.command()
+@handles_errors
+def init(repo: RepoArg = Path(".")) -> None:
+    """Scaffold spectrace.yaml, specs/ and mappings/; existing files are kept, never overwritten."""
+    from spectrace.errors import ConfigError
+    from spectrace.render.output import write_output
+    from spectrace.scaffold import plan_init
+
+    if not repo.is_dir():
+        raise ConfigError(f"repository folder not found: {repo}")
+    write, kept = plan_init(repo)
+    for rel in kept:
+        print(f"Kept {repo / rel} (it exists)", file=sys.stderr)
+    for rel, content in write.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_output(str(repo / rel), content)
+    if write:
+        print("Next: write your cases in specs/testing-plan.md, cite them in tests, then run "
+              "`spectrace report`.", file=sys.stderr)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
