@@ -56,7 +56,7 @@ MARKDOWN = ["# ", "## ", "### ", "1.", "1.1", "2.3.4", " ", "\n", "\n\n", "| ", 
             "kind: [\n", "Total", "Cases", "Test Name", "3", "-", "…", "\t", "<br>", "\\|"]
 
 
-@pytest.mark.spec("6.5", "1.1.1")
+@pytest.mark.spec("6.10", "1.1.1")
 @FAST
 @given(_text(MARKDOWN))
 def test_markdown_spec_parser_raises_only_its_own_error_and_is_deterministic(text):
@@ -68,7 +68,7 @@ YAML = ["kind: ", "testing-plan", "conceptual-model", "title: ", "areas:", "case
         "!!python/object ", "? ", "|\n", "#", "\"", "'", "null", "true", "3.14"]
 
 
-@pytest.mark.spec("6.5", "1.3.1")
+@pytest.mark.spec("6.10", "1.3.1")
 @FAST
 @given(_text(YAML))
 def test_yaml_spec_parser_raises_only_its_own_error_and_is_deterministic(text):
@@ -81,7 +81,7 @@ MAPPING = ["cases:", "features:", "areas:", "\n", "  ", "    ", "'3.1.1':", "1.1
            "tests/*.py", "::", ": ", "~", "null", "7"]
 
 
-@pytest.mark.spec("6.5", "3.1")
+@pytest.mark.spec("6.10", "3.1")
 @FAST
 @given(_text(MAPPING))
 def test_mapping_loader_raises_only_its_own_error_and_is_deterministic(text):
@@ -111,7 +111,7 @@ def _load_config(folder: Path, name: str, text: str):
     return build_config(folder)
 
 
-@pytest.mark.spec("6.5", "6.1")
+@pytest.mark.spec("6.10", "6.1")
 @FAST
 @given(text=_text(CONFIG_YAML))
 def test_yaml_config_loader_raises_only_its_own_error_and_is_deterministic(config_dir, text):
@@ -122,7 +122,7 @@ def test_yaml_config_loader_raises_only_its_own_error_and_is_deterministic(confi
     _same_twice(lambda t: _load_config(config_dir, "spectrace.yaml", t), text)
 
 
-@pytest.mark.spec("6.5", "6.1")
+@pytest.mark.spec("6.10", "6.1")
 @FAST
 @given(text=_text(CONFIG_TOML))
 def test_toml_config_loader_raises_only_its_own_error_and_is_deterministic(config_dir, text):
@@ -166,7 +166,7 @@ def _discoverer_property(language: str):
     make, path, fragments = DISCOVERERS[language]
     finder = make()
 
-    @pytest.mark.spec("2.7.4")
+    @pytest.mark.spec("6.10", "2.7.4")
     @FAST
     @given(_text(fragments))
     def prop(text):
