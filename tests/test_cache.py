@@ -131,3 +131,22 @@ def test_two_processes_writing_at_once_leave_a_whole_cache(repo, tmp_path):
     loaded = ScanCache(folder, "fp")
     assert set(loaded.old) == {"tests/test_a.py", "tests/test_b.py"}
     assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.spec("9.1")
+def test_an_entry_is_stale_when_a_file_its_parse_read_changes(repo, tmp_path):
+    conftest = repo / "tests" / "conftest.py"
+    conftest.write_text("import pytest\n")
+    _old(conftest)
+    folder = tmp_path / "cache"
+    cache = ScanCache(folder, "fp", repo)
+    stamp = cache.stamp(repo, "tests/test_a.py")
+    cache.put("tests/test_a.py", stamp, _file("tests/test_a.py", "test_x"),
+              deps=("tests/conftest.py",))
+    cache.save()
+    assert ScanCache(folder, "fp", repo).get("tests/test_a.py", stamp) is not None
+    conftest.write_text("import pytest\npytestmark = pytest.mark.skip\n")
+    _old(conftest, 30)
+    assert ScanCache(folder, "fp", repo).get("tests/test_a.py", stamp) is None
+    conftest.unlink()
+    assert ScanCache(folder, "fp", repo).get("tests/test_a.py", stamp) is None

@@ -53,7 +53,7 @@ def scan(config: Config) -> Scan:
     finders, fingerprint = discoverers(config)
     kinds = kind_rules(config)
     cache = ScanCache(config.cache_path if config.cache else None,
-                      f"{fingerprint}/{config.max_file_bytes}/{kinds!r}")
+                      f"{fingerprint}/{config.max_file_bytes}/{kinds!r}", config.root)
     manifests, manifest_problems = read_manifests(config.root, paths, config.max_file_bytes)
     components, component_problems = find_components(manifests, paths)
     problems += manifest_problems + component_problems
@@ -90,13 +90,13 @@ def scan(config: Config) -> Scan:
     for path, index, language, stamp, test_file, lines in entries:
         result = parsed.get(path)
         if result is not None:
-            new_file, new_lines, problem, _ = result
+            new_file, new_lines, problem, deps = result
             if problem is not None:
                 problems.append(problem)
                 continue
             if new_file is not None:
                 test_file = new_file
-                cache.put(path, stamp, test_file)
+                cache.put(path, stamp, test_file, deps)
             if new_lines is not None:
                 lines = new_lines
                 cache.put(path + _LINES_KEY, stamp, lines)

@@ -12,7 +12,7 @@ from typing import Any
 from spectrace import __version__
 
 # Bump when the pickled values change shape; the spectrace version is part of the key too.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: entries carry the stamps of the files their parse read
 CACHE_FILE = "scan.pickle"
 # A file changed within this many seconds of its mtime could change again in the same
 # tick without its size or mtime moving (git calls this "racily clean"): never cache it.
@@ -33,11 +33,13 @@ class ScanCache:
     corrupt or foreign-version cache is ignored and rebuilt.
     """
 
-    def __init__(self, folder: Path | None, fingerprint: str) -> None:
+    def __init__(self, folder: Path | None, fingerprint: str, root: Path | None = None) -> None:
         self.folder = folder
+        self.root = root  # where dependency paths are stamped from
         self.key = f"{__version__}/{CACHE_FORMAT}/{fingerprint}"
-        self.old: dict[str, tuple[int, int, Any]] = {}
-        self.new: dict[str, tuple[int, int, Any]] = {}
+        # path → (size, mtime_ns, value, ((dependency, stamp), ...))
+        self.old: dict[str, tuple[int, int, Any, tuple]] = {}
+        self.new: dict[str, tuple[int, int, Any, tuple]] = {}
         self.hits = 0
         self.started = time.time()
         if folder is not None:
@@ -65,16 +67,25 @@ class ScanCache:
         if stamp is None:
             return None
         entry = self.old.get(rel)
-        if entry is not None and (entry[0], entry[1]) == stamp:
-            self.hits += 1
-            self.new[rel] = entry
-            return entry[2]
-        return None
+        if entry is None or (entry[0], entry[1]) != stamp:
+            return None
+        # A parse that read other files (a conftest, a base class in another module) is
+        # only valid while those are unchanged too.
+        if self.root is not None and any(self.stamp(self.root, dep) != dep_stamp
+                                         for dep, dep_stamp in entry[3]):
+            return None
+        self.hits += 1
+        self.new[rel] = entry
+        return entry[2]
 
-    def put(self, rel: str, stamp: tuple[int, int] | None, value: Any) -> None:
-        if stamp is None or stamp[1] / 1e9 > self.started - RACY_SECONDS:
-            return
-        self.new[rel] = (stamp[0], stamp[1], value)
+    def put(self, rel: str, stamp: tuple[int, int] | None, value: Any,
+            deps: tuple[str, ...] = ()) -> None:
+        dep_stamps = tuple((dep, self.stamp(self.root, dep)) for dep in deps) \
+            if self.root is not None else ()
+        for one in (stamp, *(s for _, s in dep_stamps)):
+            if one is None or one[1] / 1e9 > self.started - RACY_SECONDS:
+                return
+        self.new[rel] = (stamp[0], stamp[1], value, dep_stamps)
 
     def save(self) -> None:
         """Write this run's entries (deleted files drop out); never raises."""
