@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -586,6 +587,87 @@ def test_parameter_sets_are_counted_and_stacks_multiply():
     # pytest turns an empty parameter set into one skipped test.
     assert tests["test_empty"].skipped and tests["test_empty"].skip_reason == \
         "got empty parameter set"
+
+
+@pytest.mark.spec("2.2.3")
+def test_parametrized_fixtures_multiply_like_parametrize(tmp_path):
+    _write(tmp_path, {
+        "pytest.ini": "[pytest]\n",
+        "tests/conftest.py": '''
+            import pytest
+
+            BACKENDS = ["memory", "sqlite", "postgres"]
+
+            @pytest.fixture(params=BACKENDS)
+            def store(request):
+                return request.param
+
+            @pytest.fixture
+            def seeded_store(store):  # parametrized through the fixture it uses
+                return store
+
+            @pytest.fixture(params=["utc", "local"])
+            def tz(request):
+                return request.param
+
+            tz2 = tz  # a second fixture, named like the attribute
+        ''',
+        "tests/test_store.py": '''
+            import pytest
+            from pytest import fixture
+
+            CODES = [200, 201]
+            CODES.append(204)  # no longer the literal it was bound to
+
+            @fixture(autouse=True, params=[False, True], ids=["sync", "async"])
+            def mode(request):
+                return request.param
+
+            @pytest.fixture(params=[1, 2])
+            def store(request, store):  # overrides the conftest one, and uses it
+                return request.param
+
+            def test_plain(): pass
+
+            def test_store(seeded_store, tz, tz2): pass
+
+            @pytest.mark.parametrize("store", ["only-this"])
+            def test_store_replaced(store): pass
+
+            @pytest.mark.parametrize("tz", ["utc"], indirect=True)
+            def test_tz_indirect(tz): pass
+
+            @pytest.mark.usefixtures("tz")
+            def test_uses_fixtures(): pass
+
+            @pytest.mark.parametrize("code", CODES)
+            def test_mutated_constant(code): pass
+
+            class TestWithSelf:
+                @pytest.fixture(params=["a", "b", "c", "d"])
+                def letter(self, request):
+                    return request.param
+
+                def test_letter(self, letter, default=3): pass
+        ''',
+    })
+    finder = PythonDiscoverer(load_pytest_settings(tmp_path))
+    text = (tmp_path / "tests/test_store.py").read_text()
+    tests = finder.parse(text, "tests/test_store.py", TestKind.UNIT).tests
+    assert {t.qualname: t.params for t in tests} == {
+        "test_plain": 2,  # the autouse fixture
+        # mode 2 x store 2 x tz 2 x tz2 2: only the nearest `store` counts, as pytest
+        # parametrizes the last definition of a fixture, not the one it overrides.
+        "test_store": 2 * 2 * 2 * 2,
+        "test_store_replaced": 2 * 1,
+        "test_tz_indirect": 2 * 1,
+        "test_uses_fixtures": 2 * 2,
+        "test_mutated_constant": None,
+        "TestWithSelf::test_letter": 2 * 4,
+    }
+    # Without a root the conftest is out of sight: only what the file itself says.
+    alone = PythonDiscoverer().parse(text, "tests/test_store.py", TestKind.UNIT).tests
+    assert {t.qualname: t.params for t in alone}["test_store"] == 2  # the module's autouse
 
 
 @pytest.mark.spec("2.2.3")
@@ -1247,12 +1329,12 @@ def pytest_runs() -> dict[str, subprocess.Popen]:
             run.wait()
 
 
-def _pytest_collects(run: subprocess.Popen) -> tuple[set[str], dict[str, str]]:
-    """Node ids (parameters stripped) pytest collected, and the files it skipped while
-    importing them, with the reason it gave."""
+def _pytest_collects(run: subprocess.Popen) -> tuple[Counter[str], dict[str, str]]:
+    """Items per node id (parameters stripped) pytest collected, and the files it skipped
+    while importing them, with the reason it gave."""
     output, _ = run.communicate(timeout=120)
     assert run.returncode == 0, output
-    ids: set[str] = set()
+    ids: Counter[str] = Counter()
     skipped_files: dict[str, str] = {}
     for line in output.splitlines():
         found = re.match(r"SKIPPED \[\d+\] (\S+?):\d+: (.*)$", line)
@@ -1260,7 +1342,7 @@ def _pytest_collects(run: subprocess.Popen) -> tuple[set[str], dict[str, str]]:
             skipped_files[found.group(1)] = found.group(2)
         elif "::" in line and not line.startswith(" "):
             path, _, rest = line.partition("::")
-            ids.add(f"{path}::{rest.split('[', 1)[0]}")
+            ids[f"{path}::{rest.split('[', 1)[0]}"] += 1
     return ids, skipped_files
 
 
@@ -1300,5 +1382,7 @@ def test_static_tests_equal_pytest_collect_only(pytest_runs, name):
         for test in below:
             assert (test.skipped or test.conditional) and test.skip_reason == reason
     kept = {node for node in static if skipped_by(node) is None}
-    assert kept == collected
+    assert kept == set(collected)
     assert len(collected) > 15
+    # Parametrize marks and parametrized fixtures make as many items as pytest makes.
+    assert {node: static[node].params or 1 for node in kept} == dict(collected)

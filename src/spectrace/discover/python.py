@@ -75,6 +75,7 @@ class PythonDiscoverer:
         self._needles = tuple(sorted(needles))
         self._modules: dict[str, _ModuleScan | None] = {}
         self._skips: dict[str, list[_ModuleSkip]] = {}
+        self._lacking: set[tuple[str, tuple[str, ...]]] = set()  # (module, needles) not in it
         self._exists: dict[str, bool] = {}
         self._deps: dict[str, set[str]] = {}
         self._parsing: str | None = None
@@ -179,7 +180,7 @@ class PythonDiscoverer:
     def __getstate__(self) -> dict:
         # Parsed modules are per process; a worker reads what it needs itself.
         state = dict(self.__dict__)
-        state.update(_modules={}, _skips={}, _exists={}, _deps={})
+        state.update(_modules={}, _skips={}, _lacking=set(), _exists={}, _deps={})
         return state
 
     # --- definitions in other modules --------------------------------------------------
@@ -207,6 +208,20 @@ class PythonDiscoverer:
                 return self.definition(bound.node, rel, depth + 1, needles)
             return bound if bound is not None and bound.kind in ("class", "func") else None
         return None
+
+    def conftests(self, path: str) -> list[_ModuleScan]:
+        """The conftest.py modules whose fixtures a test in `path` sees, nearest first."""
+        if self.settings.root is None:
+            return []
+        parts = path.split("/")[:-1]
+        found = []
+        for depth in range(len(parts), -1, -1):
+            rel = posixpath.join("/".join(parts[:depth]), "conftest.py")
+            if self._is_file(rel):
+                scan = self._scan_of(rel, ("fixture",))
+                if scan is not None:
+                    found.append(scan)
+        return found
 
     def inherited_skips(self, path: str) -> list[_ModuleSkip]:
         """Module-level skips that reach `path` from outside it: those of the conftest.py
@@ -284,12 +299,15 @@ class PythonDiscoverer:
             self._deps.setdefault(self._parsing, set()).add(rel)
         if rel in self._modules:
             return self._modules[rel]
+        if needles and (rel, needles) in self._lacking:
+            return None
         try:
             text = (self.settings.root / rel).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             text = ""
         if needles and not any(n in text for n in needles):
-            return None  # not cached: a full lookup may still want it
+            self._lacking.add((rel, needles))  # a full lookup may still parse it
+            return None
         self._modules[rel] = None  # a module importing itself finds nothing
         if len(text) <= _MAX_MODULE_CHARS and "\0" not in text:
             try:
@@ -427,9 +445,12 @@ class _ModuleScan:
         self.test_attrs: dict[int, bool] = {}  # id(def or ClassDef) -> `X.__test__ = …`
         self.module_marks: list[_Mark] = []
         self.module_skips: list[_ModuleSkip] = []
+        self.mutated: set[str] = set()  # module names changed after they were bound
         self.skips: list[_ModuleSkip] = []  # the module's own and those reaching it
         self._mro_cache: dict[int, list[_ClassInfo]] = {}
         self._marks_cache: dict[int, list[_Mark]] = {}
+        self._fixtures_cache: dict[tuple[int, bool], dict[str, tuple[Any, ast.expr | None]]] = {}
+        self._conftest_scans: list[_ModuleScan] | None = None
         self._bind(tree.body, self.ns, None, module=True, guards=())
         pytestmark = self.ns.get("pytestmark")
         if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
@@ -437,6 +458,8 @@ class _ModuleScan:
 
     def release(self) -> None:
         """Drop what points back at this scan, so it is freed at once, not by a GC pass."""
+        self._fixtures_cache.clear()
+        self._conftest_scans = None
         self.ns.clear()
         self.module_marks.clear()
         self._mro_cache.clear()
@@ -506,6 +529,10 @@ class _ModuleScan:
                 self._bind(stmt.orelse, ns, outer, module=module, guards=guards)
             elif module and isinstance(stmt, ast.Expr):
                 self._module_call(stmt.value, guards)
+                call = stmt.value
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                        and isinstance(call.func.value, ast.Name):
+                    self.mutated.add(call.func.value.id)  # CASES.extend(...): not a literal
             elif module and isinstance(stmt, ast.Raise) and isinstance(stmt.exc, ast.Call):
                 if (self._dotted(stmt.exc.func) or "").endswith("SkipTest"):
                     self.module_skips.append(
@@ -529,6 +556,8 @@ class _ModuleScan:
                 self._assign(element, None, ns)
         elif isinstance(target, ast.Starred):
             self._assign(target.value, None, ns)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            self.mutated.add(target.value.id)
         elif isinstance(target, ast.Attribute) and target.attr == "__test__" \
                 and isinstance(target.value, ast.Name) and isinstance(value, ast.Constant):
             bound = ns.get(target.value.id)
@@ -912,7 +941,7 @@ class _ModuleScan:
             elif mark.name == "unittest.expectedFailure":
                 state.xfail(None)
         owner._body_skip(node, state)
-        params = None if unittest else self._params(marks)
+        params = None if unittest else self._params(node, owner, chain, marks)
         if params == 0:
             state.skip("got empty parameter set")
         markers = tuple(dict.fromkeys(m.name for m in marks if m.name not in _UNITTEST_DECORATORS))
@@ -1074,19 +1103,103 @@ class _ModuleScan:
         elif called == "pytest.xfail" and condition is None:
             state.xfail(self._first_string(call, "reason"))
 
-    def _params(self, marks: list[_Mark]) -> int | None:
-        counts = []
+    def _params(self, node: ast.FunctionDef | ast.AsyncFunctionDef, owner: _ModuleScan,
+                chain: tuple[tuple[str, _ClassInfo], ...], marks: list[_Mark]) -> int | None:
+        """How many items pytest makes of one test: the product of its `parametrize`
+        marks and of the `params` of the fixtures it uses, directly or through other
+        fixtures. None when nothing parametrizes it, or a count is not in the source."""
+        counts: list[int | None] = []
+        direct: set[str] = set()  # parametrized arguments: no fixture behind them
+        indirect: set[str] = set()  # fixtures whose `params` a parametrize mark replaces
         for mark in marks:
             if mark.name == "parametrize":
                 values = mark.args[1] if len(mark.args) > 1 else mark.kw("argvalues")
                 counts.append(mark.scan._length(values, 0) if values is not None else None)
+                names = _argnames(mark.args[0] if mark.args else mark.kw("argnames"))
+                through = mark.kw("indirect")
+                if isinstance(through, ast.Constant) and through.value is True:
+                    indirect.update(names)
+                elif isinstance(through, (ast.List, ast.Tuple)):
+                    listed = set(_argnames(through))
+                    indirect.update(n for n in names if n in listed)
+                    direct.update(n for n in names if n not in listed)
+                else:
+                    direct.update(names)
+        wanted = [a for a in _fixture_args(node, method=bool(chain)) if a not in direct]
+        wanted += [a for m in marks if m.name == "usefixtures" for a in _spec_args(m)]
+        wanted += self._autouse(chain)
+        seen: set[str] = set(direct)
+        while wanted:
+            name = wanted.pop()
+            if name in seen or name == "request":
+                continue
+            seen.add(name)
+            found = self._fixture(name, chain)
+            if found is None:
+                continue
+            fixture, fixture_scan, params, method = found
+            if params is not None and name not in indirect:
+                counts.append(fixture_scan._length(params, 0))
+            wanted.extend(_fixture_args(fixture, method=method))
         if not counts:
             return None
         if 0 in counts:
             return 0
         if None in counts:
             return None
-        return prod(counts)
+        return prod(counts)  # type: ignore[arg-type]
+
+    def _fixture(self, name: str, chain: tuple[tuple[str, _ClassInfo], ...]
+                 ) -> tuple[Any, _ModuleScan, ast.expr | None, bool] | None:
+        """The fixture `name` resolves to for a test: (def, its module, its `params=`,
+        whether it is a method). Its classes first, its module, then the conftest.py
+        files above it, nearest first, as pytest overrides fixtures."""
+        for _, info in reversed(chain):
+            for cls in self._mro(info):
+                found = cls.scan._fixtures(cls.ns).get(name)
+                if found is not None:
+                    return found[0], cls.scan, found[1], True
+        if self._conftest_scans is None:
+            self._conftest_scans = self.finder.conftests(self.path)
+        for scan in (self, *self._conftest_scans):
+            found = scan._fixtures(scan.ns).get(name)
+            if found is not None:
+                return found[0], scan, found[1], False
+        return None
+
+    def _autouse(self, chain: tuple[tuple[str, _ClassInfo], ...]) -> list[str]:
+        """Autouse fixtures every test here gets: its classes', its module's, conftests'."""
+        if self._conftest_scans is None:
+            self._conftest_scans = self.finder.conftests(self.path)
+        names = [n for _, info in chain for cls in self._mro(info)
+                 for n in cls.scan._fixtures(cls.ns, autouse=True)]
+        for scan in (self, *self._conftest_scans):
+            names.extend(scan._fixtures(scan.ns, autouse=True))
+        return names
+
+    def _fixtures(self, ns: dict[str, _Binding], autouse: bool = False
+                  ) -> dict[str, tuple[Any, ast.expr | None]]:
+        """Fixtures a namespace defines (only autouse ones, if asked): name → (def, the
+        `params=` expression or None)."""
+        key = (id(ns), autouse)
+        cached = self._fixtures_cache.get(key)
+        if cached is None:
+            cached = self._fixtures_cache[key] = {}
+            for key, bound in ns.items():
+                if bound.kind != "func" or bound.scan is not self:
+                    continue
+                for decorator in bound.node.decorator_list:
+                    call = decorator if isinstance(decorator, ast.Call) else None
+                    if self._dotted(call.func if call else decorator) not in _FIXTURES:
+                        continue
+                    used = _kwarg(call, "autouse") if call else None
+                    if autouse and not (isinstance(used, ast.Constant) and used.value is True):
+                        continue
+                    name = _string(_kwarg(call, "name")) if call else None
+                    params = _kwarg(call, "params") if call else None
+                    # `unit2 = unit` makes a second fixture, named like the attribute.
+                    cached[name or key] = (bound.node, params)
+        return cached
 
     def _length(self, node: ast.expr, depth: int) -> int | None:
         """How many items a literal list/tuple holds, following module-level names."""
@@ -1105,6 +1218,8 @@ class _ModuleScan:
             return total
         if isinstance(node, ast.Name):
             bound = self.ns.get(node.id)
+            if node.id in self.mutated:
+                return None
             if bound is not None and bound.kind == "value" and isinstance(bound.node, ast.expr):
                 return self._length(bound.node, depth + 1)
             return None
@@ -1157,6 +1272,26 @@ class _State:
         if not self.is_xfail:
             self.is_xfail = True
             self.xfail_reason = reason or None
+
+
+def _argnames(node: ast.expr | None) -> list[str]:
+    """`parametrize`'s first argument: "a, b" or ["a", "b"]."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [s.strip() for e in node.elts if (s := _string(e))]
+    text = _string(node) or ""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _fixture_args(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> list[str]:
+    """The arguments pytest fills with fixtures: those without a default, `self` aside."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    positional = positional[: len(positional) - len(args.defaults)]
+    if method and positional and not any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list):
+        positional = positional[1:]
+    keyword = [a for a, default in zip(args.kwonlyargs, args.kw_defaults) if default is None]
+    return [a.arg for a in (*positional, *keyword)]
 
 
 def _as_call(mark: _Mark) -> ast.Call:
