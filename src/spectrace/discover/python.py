@@ -451,6 +451,10 @@ class _ModuleScan:
         self._marks_cache: dict[int, list[_Mark]] = {}
         self._fixtures_cache: dict[tuple[int, bool], dict[str, tuple[Any, ast.expr | None]]] = {}
         self._conftest_scans: list[_ModuleScan] | None = None
+        self._visible_fixtures: dict[str, Any] | None = None
+        self._class_fixtures_cache: dict[int, dict[str, Any]] = {}
+        self._args_cache: dict[tuple[int, bool], list[str]] = {}
+        self._autouse_cache: dict[tuple[int, ...], list[str]] = {}
         self._bind(tree.body, self.ns, None, module=True, guards=())
         pytestmark = self.ns.get("pytestmark")
         if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
@@ -460,6 +464,10 @@ class _ModuleScan:
         """Drop what points back at this scan, so it is freed at once, not by a GC pass."""
         self._fixtures_cache.clear()
         self._conftest_scans = None
+        self._visible_fixtures = None
+        self._class_fixtures_cache.clear()
+        self._args_cache.clear()
+        self._autouse_cache.clear()
         self.ns.clear()
         self.module_marks.clear()
         self._mro_cache.clear()
@@ -1125,7 +1133,7 @@ class _ModuleScan:
                     direct.update(n for n in names if n not in listed)
                 else:
                     direct.update(names)
-        wanted = [a for a in _fixture_args(node, method=bool(chain)) if a not in direct]
+        wanted = [a for a in self._args(node, bool(chain)) if a not in direct]
         wanted += [a for m in marks if m.name == "usefixtures" for a in _spec_args(m)]
         wanted += self._autouse(chain)
         seen: set[str] = set(direct)
@@ -1140,7 +1148,7 @@ class _ModuleScan:
             fixture, fixture_scan, params, method = found
             if params is not None and name not in indirect:
                 counts.append(fixture_scan._length(params, 0))
-            wanted.extend(_fixture_args(fixture, method=method))
+            wanted.extend(self._args(fixture, method))
         if not counts:
             return None
         if 0 in counts:
@@ -1155,26 +1163,53 @@ class _ModuleScan:
         whether it is a method). Its classes first, its module, then the conftest.py
         files above it, nearest first, as pytest overrides fixtures."""
         for _, info in reversed(chain):
-            for cls in self._mro(info):
-                found = cls.scan._fixtures(cls.ns).get(name)
-                if found is not None:
-                    return found[0], cls.scan, found[1], True
-        if self._conftest_scans is None:
-            self._conftest_scans = self.finder.conftests(self.path)
-        for scan in (self, *self._conftest_scans):
-            found = scan._fixtures(scan.ns).get(name)
+            found = self._class_fixtures(info).get(name)
             if found is not None:
-                return found[0], scan, found[1], False
-        return None
+                return found
+        return self._module_fixtures().get(name)
+
+    def _class_fixtures(self, info: _ClassInfo) -> dict[str, tuple[Any, _ModuleScan,
+                                                                   ast.expr | None, bool]]:
+        key = id(info)
+        found = self._class_fixtures_cache.get(key)
+        if found is None:
+            found = self._class_fixtures_cache[key] = {}
+            for cls in reversed(self._mro(info)):  # the subclass's own last: it wins
+                for name, (node, params) in cls.scan._fixtures(cls.ns).items():
+                    found[name] = (node, cls.scan, params, True)
+        return found
+
+    def _module_fixtures(self) -> dict[str, tuple[Any, _ModuleScan, ast.expr | None, bool]]:
+        """Fixtures of this module and of the conftest.py files above it, nearest winning."""
+        if self._visible_fixtures is None:
+            if self._conftest_scans is None:
+                self._conftest_scans = self.finder.conftests(self.path)
+            found: dict[str, tuple[Any, _ModuleScan, ast.expr | None, bool]] = {}
+            for scan in reversed((self, *self._conftest_scans)):
+                for name, (node, params) in scan._fixtures(scan.ns).items():
+                    found[name] = (node, scan, params, False)
+            self._visible_fixtures = found
+        return self._visible_fixtures
+
+    def _args(self, node: Any, method: bool) -> list[str]:
+        key = (id(node), method)  # nodes outlive this cache: it is cleared with the scan
+        found = self._args_cache.get(key)
+        if found is None:
+            found = self._args_cache[key] = _fixture_args(node, method)
+        return found
 
     def _autouse(self, chain: tuple[tuple[str, _ClassInfo], ...]) -> list[str]:
         """Autouse fixtures every test here gets: its classes', its module's, conftests'."""
-        if self._conftest_scans is None:
-            self._conftest_scans = self.finder.conftests(self.path)
-        names = [n for _, info in chain for cls in self._mro(info)
-                 for n in cls.scan._fixtures(cls.ns, autouse=True)]
-        for scan in (self, *self._conftest_scans):
-            names.extend(scan._fixtures(scan.ns, autouse=True))
+        key = tuple(id(info) for _, info in chain)
+        names = self._autouse_cache.get(key)
+        if names is None:
+            if self._conftest_scans is None:
+                self._conftest_scans = self.finder.conftests(self.path)
+            names = [n for _, info in chain for cls in self._mro(info)
+                     for n in cls.scan._fixtures(cls.ns, autouse=True)]
+            for scan in (self, *self._conftest_scans):
+                names.extend(scan._fixtures(scan.ns, autouse=True))
+            self._autouse_cache[key] = names
         return names
 
     def _fixtures(self, ns: dict[str, _Binding], autouse: bool = False
