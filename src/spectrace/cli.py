@@ -340,6 +340,57 @@ def tests(
 
 @app.command()
 @handles_errors
+def suggest(
+    repo: RepoArg = Path("."),
+    config: ConfigOpt = None,
+    spec: SpecOpt = None,
+    mapping: MappingOpt = None,
+    results: ResultsOpt = None,
+    id_pattern: IdPatternOpt = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="yaml (a draft mapping) or text (a table).")] = "yaml",
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Where to write the draft; `-` for stdout (default: "
+        "REPO/suggested-mapping.yaml for yaml, stdout for text). Never overwrites.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Candidates kept per case.")] = 3,
+    min_score: Annotated[float, typer.Option(
+        "--min-score", min=0.0, max=1.0, help="Lowest similarity score kept (0 to 1).")] = 0.25,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    exclude: ExcludeOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    gap_marker: GapMarkerOpt = None,
+    kind: KindOpt = None,
+) -> None:
+    """Propose links for uncovered cases by name similarity: a draft mapping to review."""
+    from spectrace import suggest as suggesting
+    from spectrace.pipeline import mapping_globs
+    from spectrace.render.output import write_output
+
+    if format not in ("yaml", "text"):
+        raise SpectraceError(f"suggest prints yaml or text, not {format!r}")
+    cfg = _config(repo, config, spec, mapping, results, id_pattern, no_cache, cache_dir,
+                  exclude=exclude, max_file_size=max_file_size, gap_marker=gap_marker,
+                  kind=kind)
+    target = output or ("-" if format == "text" else str(cfg.root / "suggested-mapping.yaml"))
+    if target != "-":
+        # Checked before the scan; a draft never replaces a file, least of all a mapping.
+        if Path(target).exists() or Path(target).is_symlink():
+            raise SpectraceError(f"{target} exists; suggest never overwrites a file: pass "
+                                 "another -o PATH (or -o - for stdout), or delete it")
+        reader = suggesting.read_as_mapping(Path(target), cfg.root, mapping_globs(cfg))
+        if reader is not None:
+            raise SpectraceError(f"{target} matches the mapping pattern {reader!r}: its "
+                                 "unreviewed guesses would be read as links; pass another "
+                                 "-o PATH")
+    found = suggesting.suggest(_traced(cfg, progress_bar=target != "-"), top=top,
+                               min_score=min_score)
+    render = suggesting.render_yaml if format == "yaml" else suggesting.render_text
+    write_output(target, render(found), announce=target != "-")
+
+
+@app.command()
+@handles_errors
 def check(
     repo: RepoArg = Path("."),
     config: ConfigOpt = None,
