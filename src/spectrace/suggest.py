@@ -8,9 +8,8 @@ Scoring, per (case, test) pair that shares at least one token:
 
     C = tokens of the case title          N = tokens of the test's name
     X = tokens of its class, docstring and file name that are not in N
-    id = 1 when the name carries the case id as digits (`test_x_3_1_2` for 3.1.2), else 0
 
-    similarity = (|C ∩ N| + 0.5·|C ∩ X| + id) / (|C ∪ N| + id)
+    similarity = (|C ∩ N| + 0.5·|C ∩ X|) / |C ∪ N|
     score      = similarity × (1.0 for an orphan test, 0.8 for a test linked to another case)
 
 So the score is the Jaccard index of title and name words, helped by words of the
@@ -19,6 +18,9 @@ not dilute), and it prefers tests that cover nothing yet. Tokens: split on punct
 snake_case and camelCase, lowercased, stop words (test, should, the, a, when…) dropped,
 light stemming (trailing ing/ion/ed/s, then a trailing e). Candidates come from an
 inverted index token → tests, so only tests sharing a token with a case are scored.
+
+Case ids are not matched here: a test whose name, marker or text cites a case id is
+already linked to it by the linker (`id-in-code`), so its case is not uncovered.
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ STOP_WORDS = frozenset("""
 """.split())
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_PARTS = re.compile(r"[^0-9A-Za-z]+")
 
 
 def stem(word: str) -> str:
@@ -69,26 +70,12 @@ def tokens(text: str | None) -> frozenset[str]:
     return frozenset(found)
 
 
-def name_ids(name: str) -> frozenset[str]:
-    """Case ids a test name spells with digits: `test_ping_stats_1_3` → {"1.3"}."""
-    ids, run = set(), []
-    for part in [*_PARTS.split(name), ""]:
-        if part.isdigit():
-            run.append(str(int(part)))
-            continue
-        if len(run) >= 2:
-            ids.add(".".join(run))  # the whole run only: `3_1_2` is not also 1.2
-        run = []
-    return frozenset(ids)
-
-
 @dataclass(frozen=True)
 class Candidate:
     test: str  # node id, `path::Class::name`
     score: float
     shared: tuple[str, ...]  # the tokens the case and the test share, sorted
     orphan: bool
-    id_match: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +91,6 @@ class _TestWords:
     node_id: str
     name: frozenset[str]
     context: frozenset[str]
-    ids: frozenset[str]
     orphan: bool
     path: str
 
@@ -117,7 +103,7 @@ def _test_words(trace) -> list[_TestWords]:
         stem_of_file = test_file.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         owners = test.qualname.split("::")[:-1]
         context = (tokens(" ".join(owners)) | tokens(test.doc) | tokens(stem_of_file)) - name
-        out.append(_TestWords(node_id, name, frozenset(context), name_ids(test.name),
+        out.append(_TestWords(node_id, name, frozenset(context),
                               not graph.cases_of_test(node_id), test_file.path))
     return out
 
@@ -145,12 +131,9 @@ def suggest(trace, *, top: int = DEFAULT_TOP,
     graph = trace.graph
     words = _test_words(trace)
     index: dict[str, list[int]] = {}
-    by_id: dict[str, list[int]] = {}
     for i, tw in enumerate(words):
         for tok in tw.name | tw.context:
             index.setdefault(tok, []).append(i)
-        for case_id in tw.ids:
-            by_id.setdefault(case_id, []).append(i)
     found = []
     for node in trace.spec.nodes:
         if node.kind is not NodeKind.CASE:
@@ -160,7 +143,7 @@ def suggest(trace, *, top: int = DEFAULT_TOP,
             continue
         title = tokens(node.title)
         linked_tests, linked_files = _linked(graph, node.id)
-        pool = {i for tok in title for i in index.get(tok, ())} | set(by_id.get(node.id, ()))
+        pool = {i for tok in title for i in index.get(tok, ())}
         scored = []
         for i in pool:
             tw = words[i]
@@ -168,15 +151,13 @@ def suggest(trace, *, top: int = DEFAULT_TOP,
                 continue
             in_name = title & tw.name
             in_context = title & tw.context
-            id_match = node.id in tw.ids
-            overlap = len(in_name) + CONTEXT_WEIGHT * len(in_context) + id_match
-            union = len(title | tw.name) + id_match
-            score = overlap / union if union else 0.0
+            overlap = len(in_name) + CONTEXT_WEIGHT * len(in_context)
+            score = overlap / len(title | tw.name)  # title and pool are non-empty here
             score *= 1.0 if tw.orphan else LINKED_FACTOR
             score = round(score, 2)
             if score >= min_score and score > 0:
                 scored.append(Candidate(tw.node_id, score, tuple(sorted(in_name | in_context)),
-                                        tw.orphan, id_match))
+                                        tw.orphan))
         scored.sort(key=lambda c: (-c.score, not c.orphan, c.test))
         found.append(Suggestion(node.id, node.title, status, tuple(scored[:top])))
     return found
@@ -208,7 +189,7 @@ HEADER = """\
 def _note(candidates: Iterable[Candidate]) -> str:
     parts = []
     for c in candidates:
-        why = ", ".join(c.shared) + (", id in name" if c.id_match else "")
+        why = ", ".join(c.shared)
         parts.append(f"{c.score:.2f} {c.test.rsplit('::', 1)[-1]} ({why}"
                      f"{'' if c.orphan else '; already covers another case'})")
     return "suggested, not reviewed: score " + "; ".join(parts)
@@ -244,7 +225,7 @@ def render_text(suggestions: list[Suggestion]) -> str:
         if not s.candidates:
             out.append("    (no candidate above the threshold)")
         for c in s.candidates:
-            why = ", ".join(c.shared) + (", id in name" if c.id_match else "")
+            why = ", ".join(c.shared)
             mark = "" if c.orphan else "  (already covers another case)"
             out.append(f"    {c.score:.2f}  {c.test}  [{why}]{mark}")
     with_any = sum(1 for s in suggestions if s.candidates)
