@@ -48,7 +48,14 @@ _MAX_MODULE_CHARS = 2 * 1024 * 1024  # a base-class module larger than this is n
 
 
 class PythonDiscoverer:
-    """pytest's collection rules (files, classes, functions, marks) applied to source text."""
+    """pytest's collection rules (files, classes, functions, marks) applied to source text.
+
+    Without `settings.root`, `parse` is pure: text in, TestFile out. With a root (as
+    `load_pytest_settings` gives), pytest's view of a test also depends on other files,
+    and `parse` reads them: the conftest.py files above it (fixtures, skips), the package
+    __init__.py files it is imported through (skips), and the modules that define the
+    test classes and functions it imports or inherits. `dependencies(path)` names them.
+    """
 
     language = Language.PYTHON
 
