@@ -150,3 +150,25 @@ def test_an_entry_is_stale_when_a_file_its_parse_read_changes(repo, tmp_path):
     assert ScanCache(folder, "fp", repo).get("tests/test_a.py", stamp) is None
     conftest.unlink()
     assert ScanCache(folder, "fp", repo).get("tests/test_a.py", stamp) is None
+
+
+@pytest.mark.spec("9.1", "2.2.4")
+def test_scan_reparses_a_test_file_when_its_conftest_changes(tmp_path):
+    from spectrace.config import build_config
+    from spectrace.discover import scan
+
+    repo = tmp_path / "repo"
+    (repo / "tests").mkdir(parents=True)
+    (repo / "tests" / "test_a.py").write_text("def test_x():\n    pass\n")
+    conftest = repo / "tests" / "conftest.py"
+    conftest.write_text("import pytest\n")
+    for path in (repo / "tests").iterdir():
+        _old(path)
+    config = build_config(repo)
+    (first,) = scan(config).files
+    assert not first.tests[0].skipped
+    # pytest ignores pytestmark in a conftest; a module-level skip there skips the folder.
+    conftest.write_text('import pytest\n\npytest.skip("nightly only", allow_module_level=True)\n')
+    _old(conftest, 30)
+    skipped = [f for f in scan(config).files if f.path == "tests/test_a.py"]
+    assert skipped and skipped[0].tests[0].skipped, "a stale cached parse was served"
