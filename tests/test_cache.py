@@ -160,11 +160,12 @@ def test_scan_reparses_a_test_file_when_its_conftest_changes(tmp_path):
     repo = tmp_path / "repo"
     (repo / "tests").mkdir(parents=True)
     (repo / "tests" / "test_a.py").write_text("def test_x():\n    pass\n")
+    _old(repo / "tests" / "test_a.py")
+    config = build_config(repo)
+    scan(config)  # cached with no conftest at all
     conftest = repo / "tests" / "conftest.py"
     conftest.write_text("import pytest\n")
-    for path in (repo / "tests").iterdir():
-        _old(path)
-    config = build_config(repo)
+    _old(conftest)
     (first,) = scan(config).files
     assert not first.tests[0].skipped
     # pytest ignores pytestmark in a conftest; a module-level skip there skips the folder.

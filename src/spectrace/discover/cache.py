@@ -82,8 +82,11 @@ class ScanCache:
             deps: tuple[str, ...] = ()) -> None:
         dep_stamps = tuple((dep, self.stamp(self.root, dep)) for dep in deps) \
             if self.root is not None else ()
-        for one in (stamp, *(s for _, s in dep_stamps)):
-            if one is None or one[1] / 1e9 > self.started - RACY_SECONDS:
+        if stamp is None:
+            return
+        # A dependency may be absent (stamp None): if it appears later, the entry is stale.
+        for one in (stamp, *(s for _, s in dep_stamps if s is not None)):
+            if one[1] / 1e9 > self.started - RACY_SECONDS:
                 return
         self.new[rel] = (stamp[0], stamp[1], value, dep_stamps)
 

@@ -251,10 +251,11 @@ class PythonDiscoverer:
         return skips
 
     def _skips_of(self, rel: str) -> list[_ModuleSkip]:
-        if not self._is_file(rel):
-            return []
+        # Recorded even when absent: a conftest created later must invalidate a cached parse.
         if self._parsing is not None:
             self._deps.setdefault(self._parsing, set()).add(rel)
+        if not self._is_file(rel):
+            return []
         found = self._skips.get(rel)
         if found is None:
             try:
