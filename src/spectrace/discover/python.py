@@ -19,6 +19,7 @@ from spectrace.discover.pytest_config import (
     read_pytest_settings,
 )
 from spectrace.model import Language, Problem, ProblemKind, Test, TestFile, TestKind
+from spectrace.specs.ids import spec_comment_ids
 
 __all__ = ["PythonDiscoverer", "PytestSettings", "load_pytest_settings", "read_pytest_settings"]
 
@@ -41,8 +42,6 @@ _WITH_CONSTRUCTOR = frozenset({
 _INIT_DECORATORS = frozenset({
     "dataclasses.dataclass", "dataclass", "attr.s", "attr.attrs", "attr.define",
     "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable"})
-_SPEC_LINE = re.compile(r"^(?:spec|covers)\s*:\s*(.+)$", re.IGNORECASE)
-_ID_TOKEN = re.compile(r"^[\w.\-\u2013\u2014]*\d[\w.\-\u2013\u2014]*$")
 _MAX_DEPTH = 8  # how far a mark alias, a parameter list or a re-export is followed
 _MAX_MODULE_CHARS = 2 * 1024 * 1024  # a base-class module larger than this is not read
 
@@ -967,10 +966,10 @@ class _ModuleScan:
         # The test's own ids first, then those of its classes and module.
         ids = [arg for m in marks[:own] if m.name == "spec" for arg in _spec_args(m)]
         for comment in comments:
-            if (found := _SPEC_LINE.match(comment)) is not None:
-                ids.extend(_id_tokens(found.group(1)))
-        if doc_lines and (found := _SPEC_LINE.match(doc_lines[0])) is not None:
-            ids.extend(_id_tokens(found.group(1)))
+            if (found := spec_comment_ids(comment)) is not None:
+                ids.extend(found)
+        if doc_lines and (found := spec_comment_ids(doc_lines[0])) is not None:
+            ids.extend(found)
         ids.extend(arg for m in marks[own:] if m.name == "spec" for arg in _spec_args(m))
         texts = [docstring] if docstring else []
         classes = [info for _, info in reversed(chain)]
@@ -1367,10 +1366,3 @@ def _spec_args(mark: _Mark) -> list[str]:
         elif (s := _string(arg)) is not None:
             found.append(s.strip())
     return [f for f in found if f]
-
-
-def _id_tokens(text: str) -> list[str]:
-    """Ids in `spec: 3.1.1, 3.1.2` / `covers: 3.4.1 - 3.4.4 (streaming)`; ranges kept raw."""
-    text = re.sub(r"\s*([\u2013\u2014]|-(?=\s*\d))\s*", r"\1", text)
-    tokens = (t.strip(".,;:()[]") for t in re.split(r"[,\s]+", text))
-    return [t for t in tokens if t and _ID_TOKEN.match(t)]
