@@ -171,7 +171,7 @@ def test_unknown_case_in_a_mapping_is_a_problem_not_a_crash(gateway):
 def test_internal_error_prints_a_traceback_and_exits_3(gateway, monkeypatch):
     import spectrace.pipeline
 
-    def boom(config):
+    def boom(config, progress=None):
         raise ZeroDivisionError("bug")
 
     monkeypatch.setattr(spectrace.pipeline, "build_trace", boom)

@@ -82,3 +82,17 @@ def test_parallel_results_fill_the_cache_like_serial_ones(tmp_path, monkeypatch)
     # Everything came from the cache the pooled scan wrote, but the file that could not
     # be read (it is reported again).
     assert read == ["tests/pkg1/test_binary.py"]
+
+
+@pytest.mark.spec("9.3", "5.1")
+def test_scan_reports_progress_up_to_the_number_of_files_it_parses(tmp_path, monkeypatch):
+    from spectrace.config import build_config
+    from spectrace.discover import scan
+
+    for i in range(5):
+        (tmp_path / f"test_m{i}.py").write_text(f"def test_{i}():\n    pass\n")
+    monkeypatch.setenv("SPECTRACE_JOBS", "1")
+    heard: list[tuple[int, int]] = []
+    scan(build_config(tmp_path), lambda done, total: heard.append((done, total)))
+    assert heard and heard[-1][0] == heard[-1][1] >= 5
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)

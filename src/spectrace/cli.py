@@ -125,14 +125,14 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
         "source_url": source_url,
     }
     built = build_config(repo, config, overrides)
-    if gap_marker:
+    # Flags for sections their stages validate themselves replace the file's section.
+    sections = {"gap_markers": tuple(gap_marker) if gap_marker else None,
+                "kinds": _kinds_flag(kind) if kind else None}
+    given = {name: value for name, value in sections.items() if value is not None}
+    if given:
         from dataclasses import replace
 
-        built = replace(built, extra={**built.extra, "gap_markers": tuple(gap_marker)})
-    if kind:
-        from dataclasses import replace
-
-        built = replace(built, extra={**built.extra, "kinds": _kinds_flag(kind)})
+        built = replace(built, extra={**built.extra, **given})
     return built
 
 
@@ -222,8 +222,8 @@ def _traced(cfg, *, progress_bar: bool = True):
     from spectrace.pipeline import build_trace
     from spectrace.render.terminal import progress
 
-    with progress("Scanning", enabled=progress_bar and sys.stderr.isatty()):
-        return build_trace(cfg)
+    with progress("Scanning", enabled=progress_bar and sys.stderr.isatty()) as advance:
+        return build_trace(cfg, advance)
 
 
 @app.command()
@@ -334,8 +334,6 @@ def tests(
                   exclude=exclude, max_file_size=max_file_size, kind=kind)
     content = render_tests(scan_repo(cfg), cfg, format)
     write_output(output or "-", content, announce=bool(output and output != "-"))
-
-
 
 
 @app.command()

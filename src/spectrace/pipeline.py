@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,10 +71,10 @@ def load_spec(config: Config) -> tuple[Spec, tuple[str, ...]]:
     return load_specs(sources, ids), tuple(shown for _, shown, _ in sources)
 
 
-def scan_repo(config: Config) -> Scan:
+def scan_repo(config: Config, progress: Callable[[int, int], None] | None = None) -> Scan:
     from spectrace.discover import scan
 
-    return scan(config)
+    return scan(config, progress)
 
 
 def outcomes(config: Config, scan: Scan) -> dict[str, LinkState] | None:
@@ -92,10 +92,10 @@ def results(config: Config, scan: Scan) -> Results | None:
     return load_results(config.results, scan, config)
 
 
-def build_trace(config: Config) -> Trace:
+def build_trace(config: Config, progress: Callable[[int, int], None] | None = None) -> Trace:
     spec, spec_paths = load_spec(config)
     # Tests carrying a gap marker count as expected to fail: known gaps.
-    scan = mark_gaps(scan_repo(config), gap_markers(config))
+    scan = mark_gaps(scan_repo(config, progress), gap_markers(config))
     entries = load_mapping_files(find_mapping_files(mapping_globs(config), config.root))
     ids = IdMatcher(config.id_patterns, config.source)
     found = results(config, scan)

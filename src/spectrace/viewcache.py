@@ -34,7 +34,7 @@ def input_digest(config: Config) -> str | None:
     """A digest of everything a report depends on; None when a file is too fresh to trust."""
     import glob
 
-    from spectrace.discover import repository_paths
+    from spectrace.discover.files import repository_paths
 
     paths, _ = repository_paths(config)
     outside: list[Path] = [s.path for s in config.specs] + _results_files(config)

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 from spectrace.config import Config
 from spectrace.discover.base import Discoverer
-from spectrace.discover.cache import ScanCache
-from spectrace.discover.components import (
-    ComponentIndex,
-    find_components,
-    read_manifests,
-    refine_languages,
-)
-from spectrace.discover.files import kind_of, kind_rules, list_files
-from spectrace.discover.modules import is_module_path, language_of
-from spectrace.discover.parallel import Job, run_all
+from spectrace.discover.files import repository_paths
 from spectrace.model import Module, Scan, TestFile
+
+__all__ = ["discoverers", "repository_paths", "scan"]
 
 # Cache key of a module's line counts; bump the number when the counting changes.
 _LINES_KEY = "\0lines/2"
@@ -37,18 +31,20 @@ def discoverers(config: Config) -> tuple[list[Discoverer], str]:
     return finders, repr(settings)
 
 
-def repository_paths(config: Config) -> tuple[list[str], list]:
-    """Every file spectrace may read, after .gitignore and the `exclude` setting."""
-    paths, problems = list_files(config.root)
-    if config.exclude:
-        import pathspec
+def scan(config: Config, progress: Callable[[int, int], None] | None = None) -> Scan:
+    """Test files, modules and components; `progress(done, total)` hears of parsing."""
+    # Imported here: a warm `query` lists files through this package and needs none of it.
+    from spectrace.discover.cache import ScanCache
+    from spectrace.discover.components import (
+        ComponentIndex,
+        find_components,
+        read_manifests,
+        refine_languages,
+    )
+    from spectrace.discover.files import kind_of, kind_rules
+    from spectrace.discover.modules import is_module_path, language_of
+    from spectrace.discover.parallel import Job, run_all
 
-        spec = pathspec.PathSpec.from_lines("gitignore", config.exclude)
-        paths = [p for p in paths if not spec.match_file(p)]
-    return paths, problems
-
-
-def scan(config: Config) -> Scan:
     paths, problems = repository_paths(config)
     finders, fingerprint = discoverers(config)
     kinds = kind_rules(config)
@@ -80,7 +76,7 @@ def scan(config: Config) -> Scan:
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        parsed = dict(zip((job.path for job in jobs), run_all(config, finders, jobs)))
+        parsed = dict(zip((job.path for job in jobs), run_all(config, finders, jobs, progress)))
     finally:
         if gc_was_on:
             gc.enable()

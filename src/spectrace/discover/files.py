@@ -139,6 +139,18 @@ def _ignored(rel: str, is_dir: bool, specs: list) -> bool:
     return ignored
 
 
+
+def repository_paths(config: Config) -> tuple[list[str], list[Problem]]:
+    """Every file spectrace may read, after .gitignore and the `exclude` setting."""
+    paths, problems = list_files(config.root)
+    if config.exclude:
+        import pathspec
+
+        spec = pathspec.PathSpec.from_lines("gitignore", config.exclude)
+        paths = [p for p in paths if not spec.match_file(p)]
+    return paths, problems
+
+
 @dataclass(frozen=True)
 class FileText:
     text: str | None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,17 +77,25 @@ def use_pool(jobs: list[Job]) -> int:
     return min(cores or 1, max(1, len(jobs) // min_files))
 
 
-def run_all(config: Config, finders: list, jobs: list[Job]) -> list[Result]:
-    """Every job's result, in the order of `jobs`, whichever way they ran."""
+def run_all(config: Config, finders: list, jobs: list[Job],
+            advance: Callable[[int, int], None] | None = None) -> list[Result]:
+    """Every job's result, in the order of `jobs`, whichever way they ran.
+    `advance(done, total)` hears of progress (a terminal's progress bar)."""
+    advance = advance or (lambda done, total: None)
     workers = use_pool(jobs)
     if workers:
-        results = _pooled(config, finders, jobs, workers)
+        results = _pooled(config, finders, jobs, workers, advance)
         if results is not None:
             return results
-    return [run_one(config, finders, job) for job in jobs]
+    results = []
+    for done, job in enumerate(jobs, 1):
+        results.append(run_one(config, finders, job))
+        advance(done, len(jobs))
+    return results
 
 
-def _pooled(config: Config, finders: list, jobs: list[Job], workers: int) -> list[Result] | None:
+def _pooled(config: Config, finders: list, jobs: list[Job], workers: int,
+            advance: Callable[[int, int], None]) -> list[Result] | None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -103,9 +112,12 @@ def _pooled(config: Config, finders: list, jobs: list[Job], workers: int) -> lis
                                  initializer=_start, initargs=(config,)) as pool:
             parts = pool.map(_run_chunk, [[jobs[i] for i in chunk] for chunk in chunks])
             results: list[Result | None] = [None] * len(jobs)
+            done = 0
             for chunk, part in zip(chunks, parts):
                 for i, result in zip(chunk, part):
                     results[i] = result
+                done += len(chunk)
+                advance(done, len(jobs))
     except (BrokenProcessPool, OSError):
         return None  # a worker died (out of memory, killed): parse here instead
     finally:

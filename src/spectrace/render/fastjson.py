@@ -75,13 +75,7 @@ def _encode(value: object, out: list[str], newline: str) -> None:
             first = False
             out.append(encode_basestring(key))
             out.append(": ")
-            conv = _EXACT.get(type(item))
-            if conv is not None:
-                out.append(conv(item))
-            elif type(item) in _CONTAINERS:
-                _encode(item, out, inner)
-            else:
-                out.append(_scalar(item))
+            _item(item, out, inner)
         out.append(newline)
         out.append("}")
     elif kind is list or kind is tuple:
@@ -94,14 +88,19 @@ def _encode(value: object, out: list[str], newline: str) -> None:
         for item in value:  # type: ignore[union-attr]
             out.append(inner if first else "," + inner)
             first = False
-            conv = _EXACT.get(type(item))
-            if conv is not None:
-                out.append(conv(item))
-            elif type(item) in _CONTAINERS:
-                _encode(item, out, inner)
-            else:
-                out.append(_scalar(item))
+            _item(item, out, inner)
         out.append(newline)
         out.append("]")
     else:
         out.append(_scalar(value))
+
+
+def _item(item: object, out: list[str], indent: str) -> None:
+    """One member of a dict or list: the common exact types first, then containers."""
+    conv = _EXACT.get(type(item))
+    if conv is not None:
+        out.append(conv(item))
+    elif type(item) in _CONTAINERS:
+        _encode(item, out, indent)
+    else:
+        out.append(_scalar(item))
