@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spectrace import __version__
+from spectrace import __version__, replay
 from spectrace.config import Format
 from spectrace.errors import SpectraceError
 
@@ -133,6 +133,7 @@ def _config(repo: Path, config: Path | None, spec: list[str] | None, mapping: li
         from dataclasses import replace
 
         built = replace(built, extra={**built.extra, **given})
+    replay.note_config(built)
     return built
 
 

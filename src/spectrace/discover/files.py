@@ -22,17 +22,23 @@ ALWAYS_SKIPPED_DIRS = frozenset(
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-def list_files(root: Path) -> tuple[list[str], list[Problem]]:
+def list_files(root: Path, folders: list[str] | None = None) -> tuple[list[str], list[Problem]]:
     """Posix paths relative to `root` of every file in the repository, sorted.
 
     In a git checkout git answers (tracked files plus untracked ones it does not
     ignore); elsewhere the tree is walked, honouring every `.gitignore` on the way.
     Symlinks are never followed: a link is listed only when it points at a file inside
     the tree, and is reported otherwise.
+
+    `folders`, when given, receives every folder (relative, "" for `root`) whose
+    entries could change the answer: a file added to or removed from any other folder
+    is one the listing ignores (replay.py stamps these).
     """
     listed = _git_ls_files(root)
     if listed is None:
-        return _walk(root)
+        return _walk(root, folders)
+    if folders is not None:
+        folders.extend(_unignored_folders(root, listed))
     problems: list[Problem] = []
     kept: list[str] = []
     resolved_root = root.resolve()
@@ -71,6 +77,33 @@ def _git_ls_files(root: Path) -> list[str] | None:
     return sorted(names)
 
 
+def _unignored_folders(root: Path, listed: list[str]) -> list[str]:
+    """Every folder of a checkout but those git ignores whole (and .git itself), plus the
+    folders of files listed although ignored (tracked before the ignore rule came)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored",
+             "--exclude-standard", "--directory", "--", "."],
+            capture_output=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        out = b""
+    ignored = {n.rstrip("/") for n in out.decode("utf-8", "surrogateescape").split("\0")
+               if n.endswith("/")}
+    found = {""}
+    for folder, dirs, _ in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        dirs[:] = [d for d in dirs if d != ".git" and f"{prefix}{d}" not in ignored]
+        found.update(f"{prefix}{d}" for d in dirs)
+    for rel in listed:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in found:
+            found.add(parent)
+            parent = parent.rpartition("/")[0]
+    return sorted(found)
+
+
 def _symlink_problem(full: Path, rel: str, resolved_root: Path) -> Problem | None:
     try:
         target = full.resolve(strict=True)
@@ -82,7 +115,7 @@ def _symlink_problem(full: Path, rel: str, resolved_root: Path) -> Problem | Non
     return None
 
 
-def _walk(root: Path) -> tuple[list[str], list[Problem]]:
+def _walk(root: Path, folders: list[str] | None = None) -> tuple[list[str], list[Problem]]:
     import pathspec  # only needed outside git checkouts
 
     problems: list[Problem] = []
@@ -90,6 +123,8 @@ def _walk(root: Path) -> tuple[list[str], list[Problem]]:
     resolved_root = root.resolve()
     # A stack of (folder prefix, spec) for every .gitignore seen on the way down.
     def walk(folder: Path, prefix: str, specs: list[tuple[str, pathspec.PathSpec]]) -> None:
+        if folders is not None:
+            folders.append(prefix.rstrip("/"))
         ignore = folder / ".gitignore"
         if ignore.is_file() and not ignore.is_symlink():
             try:

@@ -7,6 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from spectrace import replay
 from spectrace.errors import OutputError
 
 
@@ -38,6 +39,7 @@ def write_output(path: str, content: str | bytes, *, announce: bool = True) -> N
             sys.stdout.write(content)
             sys.stdout.flush()
         return
+    replay.spoil()  # a replay would print, not write this file
     target = Path(path)
     if target.is_symlink():
         # Write where the link points; renaming over it would replace the link itself.

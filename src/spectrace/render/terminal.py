@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from spectrace import replay
 from spectrace.model import Status
 from spectrace.render.view import ReportView
 
@@ -92,6 +93,7 @@ def progress(description: str, enabled: bool | None = None) -> Iterator[Advance]
     def start() -> None:
         with lock:  # the step may end while the timer fires
             if not finished:
+                replay.spoil()  # the bar is drawn on the terminal; a replay must not be
                 bar.start()
 
     timer = threading.Timer(_PROGRESS_DELAY, start)
