@@ -195,3 +195,20 @@ def test_kind_flag_replaces_the_kinds_setting(gateway):
     assert kinds["tests/routes/test_chat.py"] == "unit"
     bad = run("tests", str(gateway), "--kind", "smoke=tests/")
     assert bad.exit_code == 2 and "--kind takes KIND=PATTERN" in bad.stderr
+
+
+@pytest.mark.spec("6.4", "5.4")
+@pytest.mark.parametrize(("fmt", "name"), [("text", "tests.txt"), ("json", "tests.json")])
+def test_tests_listing_gold(tmp_path, fmt, name):
+    """Every language of the monorepo fixture; the JSON is also exactly what
+    `json.dumps(indent=2, ensure_ascii=False)` writes of it."""
+    from monorepo import MONOREPO
+
+    repo = tmp_path / "monorepo"
+    shutil.copytree(MONOREPO, repo)
+    result = run("tests", str(repo), "--format", fmt, "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        assert result.stdout == json.dumps(json.loads(result.stdout), indent=2,
+                                           ensure_ascii=False) + "\n"
+    compare_gold(scrub(result.stdout, root=repo.resolve()), "tests/monorepo", name)
