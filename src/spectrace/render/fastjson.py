@@ -17,12 +17,32 @@ _FLOATS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 
 def dumps(value: object) -> str:
     """Exactly `json.dumps(value, indent=2, ensure_ascii=False)`."""
+    return dumps_at(value, "\n")
+
+
+def dumps_at(value: object, newline: str) -> str:
+    """`value` as `dumps` writes it where it sits after `newline` (a newline and the
+    indentation of its line) inside a larger document."""
     parts: list[str] = []
     try:
-        _encode(value, parts, "\n")
+        _encode(value, parts, newline)
     except _Fallback:
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        # json's indentation only prefixes lines; its strings never hold a raw newline.
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
     return "".join(parts)
+
+
+def string(value: str) -> str:
+    """A JSON string literal, as `dumps` writes it."""
+    return encode_basestring(value)
+
+
+def scalar(value: object) -> str:
+    """A str, int, float, bool or None, as `dumps` writes it."""
+    try:
+        return _scalar(value)
+    except _Fallback:
+        return json.dumps(value, ensure_ascii=False)
 
 
 class _Fallback(Exception):
