@@ -42,6 +42,9 @@ class ScanCache:
         self.new: dict[str, tuple[int, int, Any, tuple]] = {}
         self.hits = 0
         self.started = time.time()
+        # Stamps of dependencies, taken once a scan: every test file of a folder depends
+        # on the same conftest candidates.
+        self._dep_stamps: dict[str, tuple[int, int] | None] = {}
         if folder is not None:
             self.old = self._load(folder / CACHE_FILE)
 
@@ -63,6 +66,11 @@ class ScanCache:
             return None
         return st.st_size, st.st_mtime_ns
 
+    def _dep_stamp(self, rel: str) -> tuple[int, int] | None:
+        if rel not in self._dep_stamps:
+            self._dep_stamps[rel] = self.stamp(self.root, rel)  # type: ignore[arg-type]
+        return self._dep_stamps[rel]
+
     def get(self, rel: str, stamp: tuple[int, int] | None) -> Any | None:
         if stamp is None:
             return None
@@ -71,7 +79,7 @@ class ScanCache:
             return None
         # A parse that read other files (a conftest, a base class in another module) is
         # only valid while those are unchanged too.
-        if self.root is not None and any(self.stamp(self.root, dep) != dep_stamp
+        if self.root is not None and any(self._dep_stamp(dep) != dep_stamp
                                          for dep, dep_stamp in entry[3]):
             return None
         self.hits += 1
@@ -80,7 +88,7 @@ class ScanCache:
 
     def put(self, rel: str, stamp: tuple[int, int] | None, value: Any,
             deps: tuple[str, ...] = ()) -> None:
-        dep_stamps = tuple((dep, self.stamp(self.root, dep)) for dep in deps) \
+        dep_stamps = tuple((dep, self._dep_stamp(dep)) for dep in deps) \
             if self.root is not None else ()
         if stamp is None:
             return
