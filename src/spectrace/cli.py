@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -52,6 +51,8 @@ def handles_errors(func: F) -> F:
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None
         except Exception:  # noqa: BLE001 - the one place real bugs are reported
+            import traceback
+
             traceback.print_exc()
             print(f"spectrace {__version__}: internal error. This is a bug in spectrace; "
                   "please report it with the traceback above.", file=sys.stderr)
@@ -325,7 +326,8 @@ def tests(
     kind: KindOpt = None,
 ) -> None:
     """List discovered tests in every language, like `pytest --collect-only -q`."""
-    from spectrace.pipeline import scan_repo
+    # The scan alone: the pipeline module would import linking and mappings too.
+    from spectrace.discover import scan
     from spectrace.render.output import write_output
     from spectrace.render.testlist import render_tests
 
@@ -333,7 +335,7 @@ def tests(
         raise SpectraceError(f"tests prints text or json, not {format!r}")
     cfg = _config(repo, config, None, None, None, id_pattern, no_cache, cache_dir,
                   exclude=exclude, max_file_size=max_file_size, kind=kind)
-    content = render_tests(scan_repo(cfg), cfg, format)
+    content = render_tests(scan(cfg), cfg, format)
     write_output(output or "-", content, announce=bool(output and output != "-"))
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spectrace.config import Config, Format
 from spectrace.errors import ConfigError, OutputError
 from spectrace.render.output import write_output
-from spectrace.render.view import ReportView
+
+if TYPE_CHECKING:  # the view module is heavy; `tests` writes its output through this package
+    from spectrace.render.view import ReportView
 
 _SUFFIX_FORMATS = {".md": Format.MD, ".markdown": Format.MD, ".json": Format.JSON,
                    ".html": Format.HTML, ".htm": Format.HTML, ".csv": Format.CSV,
