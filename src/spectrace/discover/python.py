@@ -28,6 +28,8 @@ _UNITTEST_DECORATORS = frozenset(
     {"unittest.skip", "unittest.skipIf", "unittest.skipUnless", "unittest.expectedFailure"})
 _FIXTURES = frozenset({"pytest.fixture", "pytest.yield_fixture"})
 _PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
+_NOT_TESTS = _FIXTURES | _PROPERTIES  # decorators that make a test-named def no test
+_SKIP_OR_XFAIL = _UNITTEST_DECORATORS | {"skip", "xfail"}  # marks read after any skipif
 _ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
 _ABC = frozenset({"abc.ABC", "abc.ABCMeta"})
 # Classes (other than `object`) whose `__init__` or `__new__` a subclass inherits, which
@@ -368,13 +370,15 @@ class _NameFilter:
                       if any(c in o for c in _GLOB_CHARS)]
 
     def __call__(self, name: str) -> bool:
-        return name.startswith(self.prefixes) or any(g.match(name) for g in self.globs)
+        if name.startswith(self.prefixes):
+            return True
+        return any(g.match(name) for g in self.globs) if self.globs else False
 
 
 # --- one module ---------------------------------------------------------------------
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Binding:
     """What a name is bound to in a module or class namespace."""
 
@@ -387,7 +391,7 @@ class _Binding:
     scan: Any = None  # the module a def is written in
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _ClassInfo:
     node: ast.ClassDef
     scan: _ModuleScan  # the module the class is written in
@@ -422,7 +426,7 @@ def _bases(info: _ClassInfo) -> list[_ClassInfo | str]:
     return info.resolved
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Mark:
     name: str  # a pytest marker name, or one of _UNITTEST_DECORATORS
     args: tuple[ast.expr, ...] = ()
@@ -430,13 +434,29 @@ class _Mark:
     scan: Any = field(default=None, compare=False)  # the module whose source holds the args
 
     def kw(self, key: str) -> ast.expr | None:
-        return next((v for k, v in self.kwargs if k == key), None)
+        for k, v in self.kwargs:
+            if k == key:
+                return v
+        return None
 
 
 @dataclass
 class _ModuleSkip:
     condition: str | None  # None: the whole module is skipped, unconditionally
     reason: str | None
+
+
+@dataclass(eq=False, slots=True)
+class _Context:
+    """What the tests of one class (or the module's own functions) share."""
+
+    chain: tuple[tuple[str, _ClassInfo], ...]  # the classes around the tests, outermost first
+    prefix: str  # their names, as the start of a qualname: "TestA::TestB::"
+    classes: list[_ClassInfo]  # the same classes, innermost first
+    marks: list[_Mark]  # theirs (innermost first), then the module's
+    spec_ids: list[str]  # the ids the `spec` marks among those state
+    docs: list[str]  # the classes' docstrings, innermost first
+    autouse: list[str] | None = None  # autouse fixture names, once a test asked
 
 
 class _ModuleScan:
@@ -461,8 +481,12 @@ class _ModuleScan:
         self._visible_fixtures: dict[str, Any] | None = None
         self._class_fixtures_cache: dict[int, dict[str, Any]] = {}
         self._args_cache: dict[tuple[int, bool], list[str]] = {}
-        self._autouse_cache: dict[tuple[int, ...], list[str]] = {}
+        self._module_ctx: _Context | None = None
+        # `_dotted` of a node, by id (the node is kept, so its id is not reused). Off
+        # while binding: `imports` is only final once every statement is bound.
+        self._dotted_memo: dict[int, tuple[ast.expr, str | None]] | None = None
         self._bind(tree.body, self.ns, None, module=True, guards=())
+        self._dotted_memo = {}
         pytestmark = self.ns.get("pytestmark")
         if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
             self.module_marks = self._marks_of_value(pytestmark.node)
@@ -474,11 +498,12 @@ class _ModuleScan:
         self._visible_fixtures = None
         self._class_fixtures_cache.clear()
         self._args_cache.clear()
-        self._autouse_cache.clear()
+        self._module_ctx = None
         self.ns.clear()
         self.module_marks.clear()
         self._mro_cache.clear()
         self._marks_cache.clear()
+        self._dotted_memo = None
 
     # --- binding ---------------------------------------------------------------------
 
@@ -639,7 +664,21 @@ class _ModuleScan:
     # --- names and source ------------------------------------------------------------
 
     def _dotted(self, expr: ast.expr) -> str | None:
-        """`pt.mark.slow` → "pytest.mark.slow", through this module's imports."""
+        """`pt.mark.slow` → "pytest.mark.slow", through this module's imports.
+
+        Remembered per node: a test's decorator is read as a fixture?, a property?, a mark?
+        """
+        memo = self._dotted_memo
+        if memo is not None:
+            found = memo.get(id(expr))
+            if found is not None and found[0] is expr:
+                return found[1]
+        dotted = self._spell_dotted(expr)
+        if memo is not None:
+            memo[id(expr)] = (expr, dotted)
+        return dotted
+
+    def _spell_dotted(self, expr: ast.expr) -> str | None:
         names: list[str] = []
         while isinstance(expr, ast.Attribute):
             names.append(expr.attr)
@@ -687,11 +726,12 @@ class _ModuleScan:
         """A decorator or `pytestmark` element as a mark, following `slow = pytest.mark.slow`."""
         call = expr if isinstance(expr, ast.Call) else None
         func = call.func if call is not None else expr
-        args = tuple(call.args) if call is not None else ()
-        kwargs = tuple((k.arg, k.value) for k in call.keywords if k.arg) if call else ()
         dotted = self._dotted(func)
         if dotted is None:
             return None
+        args = tuple(call.args) if call is not None else ()
+        kwargs = tuple((k.arg, k.value) for k in call.keywords if k.arg) \
+            if call is not None and call.keywords else ()
         if dotted.startswith("pytest.mark."):
             return _Mark(dotted.split(".")[2], args, kwargs, self)
         if dotted in _UNITTEST_DECORATORS:
@@ -710,7 +750,11 @@ class _ModuleScan:
 
     def _decorator_marks(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
                          ) -> list[_Mark]:
-        return [m for m in (self._mark(d) for d in node.decorator_list) if m]
+        marks = []
+        for decorator in node.decorator_list:
+            if (mark := self._mark(decorator)) is not None:
+                marks.append(mark)
+        return marks
 
     def _class_marks(self, info: _ClassInfo) -> list[_Mark]:
         """Marks of a class and of every class in its MRO, as pytest gathers them."""
@@ -822,8 +866,10 @@ class _ModuleScan:
 
     def _is_abstract(self, info: _ClassInfo) -> bool:
         mro = self._mro(info)
-        if not any(c.metaclass in _ABC or any(b in _ABC for b in _bases(c) if isinstance(b, str))
-                   for c in mro):
+        for c in mro:
+            if c.metaclass in _ABC or any(b in _ABC for b in _bases(c) if isinstance(b, str)):
+                break
+        else:
             return False
         seen: set[str] = set()
         for cls in mro:
@@ -854,8 +900,8 @@ class _ModuleScan:
                 bound = found
             if bound.kind == "func":
                 if bound.scan._is_test_function(name, bound.node):
-                    yield self._test(bound.node, name, (), bound.scan, anchor, unittest=False,
-                                     line=anchor)
+                    yield self._test(bound.node, name, self._module_context(), bound.scan,
+                                     anchor, unittest=False, line=anchor)
             elif bound.kind == "class" and bound.info is not None:
                 yield from self._collect_class(name, bound.info, (), anchor)
 
@@ -863,7 +909,7 @@ class _ModuleScan:
         flag = self.test_attrs.get(id(node))
         if flag is False or not (flag is True or self.finder.is_test_function(name)):
             return False
-        return not self._decorated_as(node, _FIXTURES | _PROPERTIES)
+        return not self._decorated_as(node, _NOT_TESTS)
 
     def _collect_class(self, name: str, info: _ClassInfo,
                        chain: tuple[tuple[str, _ClassInfo], ...],
@@ -883,6 +929,7 @@ class _ModuleScan:
         if self._has_constructor(info):
             return  # pytest warns "cannot collect test class … because it has a __init__"
         chain = chain + ((name, info),)
+        context = self._context(chain)
         seen: set[str] = set()
         per_class: list[list[Test]] = []
         for cls in self._mro(info):
@@ -893,8 +940,8 @@ class _ModuleScan:
                 seen.add(member)
                 if bound.kind == "func":
                     if cls.scan._is_test_function(member, bound.node):
-                        found.append(self._test(bound.node, member, chain, cls.scan, anchor,
-                                                unittest=False, defined_in=cls,
+                        found.append(self._test(bound.node, member, context, cls.scan,
+                                                anchor, unittest=False, defined_in=cls,
                                                 line=bound.line or None))
                 elif bound.kind == "class" and bound.info is not None:
                     found.extend(self._collect_class(member, bound.info, chain, anchor))
@@ -907,7 +954,7 @@ class _ModuleScan:
                           chain: tuple[tuple[str, _ClassInfo], ...],
                           anchor: int | None) -> Iterator[Test]:
         """unittest's TestLoader: `test*` methods (any python_functions aside), sorted."""
-        chain = chain + ((name, info),)
+        context = self._context(chain + ((name, info),))
         methods: dict[str, tuple[_Binding, _ClassInfo]] = {}
         for cls in self._mro(info):
             for member, bound in cls.ns.items():
@@ -919,72 +966,93 @@ class _ModuleScan:
             names = ["runTest"]
         for member in names:
             bound, cls = methods[member]
-            yield self._test(bound.node, member, chain, cls.scan, anchor, unittest=True,
+            yield self._test(bound.node, member, context, cls.scan, anchor, unittest=True,
                              defined_in=cls)
 
     # --- one test --------------------------------------------------------------------
 
+    def _module_context(self) -> _Context:
+        """The context of the module's own test functions (no class around them)."""
+        if self._module_ctx is None:
+            self._module_ctx = self._context(())
+        return self._module_ctx
+
+    def _context(self, chain: tuple[tuple[str, _ClassInfo], ...]) -> _Context:
+        """What every test inside the classes `chain` shares, worked out once for them."""
+        classes = [info for _, info in reversed(chain)]
+        # Innermost class first, as pytest's iter_markers, then the module's.
+        marks = [mark for info in classes for mark in self._class_marks(info)]
+        marks += self.module_marks
+        return _Context(
+            chain=chain,
+            prefix="".join([f"{name}::" for name, _ in chain]),
+            classes=classes,
+            marks=marks,
+            spec_ids=[arg for m in marks if m.name == "spec" for arg in _spec_args(m)],
+            docs=[doc for info in classes if (doc := _docstring(info.node))])
+
     def _test(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
-              chain: tuple[tuple[str, _ClassInfo], ...], owner: _ModuleScan,
+              context: _Context, owner: _ModuleScan,
               anchor: int | None, *, unittest: bool, defined_in: _ClassInfo | None = None,
               line: int | None = None) -> Test:
         """One test; `owner` is the module the def is written in (this one, or one whose
         class or function this module imports or inherits), `defined_in` its class;
         `line`, when given, is where the name is bound (an import, a factory call)."""
-        marks = owner._decorator_marks(node)
-        own = len(marks)
-        for _, info in reversed(chain):  # innermost class first, as pytest's iter_markers
-            marks.extend(self._class_marks(info))
-        marks.extend(self.module_marks)
+        own_marks = owner._decorator_marks(node)
+        marks = own_marks + context.marks
+        names = [mark.name for mark in marks]
         state = _State()
         for skip in self.skips:
             if skip.condition is None:
                 state.skip(skip.reason or "skipped at module level")
             else:
                 state.conditional(skip.condition, skip.reason)
-        for mark in marks:
-            if mark.name == "skipif":
-                mark.scan._skipif(mark, state)
-        for mark in marks:
-            if mark.name == "skip":
-                reason = self._first_string(_as_call(mark), "reason")
-                state.skip(reason or "unconditional skip")
-            elif mark.name in ("unittest.skip", "unittest.skipIf", "unittest.skipUnless"):
-                mark.scan._unittest_skip(mark, state)
-            elif mark.name == "xfail":
-                mark.scan._xfail(mark, state)
-            elif mark.name == "unittest.expectedFailure":
-                state.xfail(None)
+        if "skipif" in names:
+            for mark in marks:
+                if mark.name == "skipif":
+                    mark.scan._skipif(mark, state)
+        if not _SKIP_OR_XFAIL.isdisjoint(names):
+            for mark in marks:
+                if mark.name == "skip":
+                    reason = self._first_string(_as_call(mark), "reason")
+                    state.skip(reason or "unconditional skip")
+                elif mark.name in ("unittest.skip", "unittest.skipIf", "unittest.skipUnless"):
+                    mark.scan._unittest_skip(mark, state)
+                elif mark.name == "xfail":
+                    mark.scan._xfail(mark, state)
+                elif mark.name == "unittest.expectedFailure":
+                    state.xfail(None)
         owner._body_skip(node, state)
-        params = None if unittest else self._params(node, owner, chain, marks)
+        params = None if unittest else self._params(node, context, marks)
         if params == 0:
             state.skip("got empty parameter set")
-        markers = tuple(dict.fromkeys(m.name for m in marks if m.name not in _UNITTEST_DECORATORS))
-        docstring = ast.get_docstring(node)
-        doc_lines = [line.strip() for line in (docstring or "").strip().splitlines()]
+        markers = tuple(dict.fromkeys([n for n in names if n not in _UNITTEST_DECORATORS]))
+        docstring = _docstring(node)
+        first_line = None  # of the docstring
+        if docstring and (doc_lines := docstring.strip().splitlines()):
+            first_line = doc_lines[0].strip()
         comments = owner._comments_above(node)
         # The test's own ids first, then those of its classes and module.
-        ids = [arg for m in marks[:own] if m.name == "spec" for arg in _spec_args(m)]
+        ids = [arg for m in own_marks if m.name == "spec" for arg in _spec_args(m)]
         for comment in comments:
             if (found := spec_comment_ids(comment)) is not None:
-                ids.extend(found)
-        if doc_lines and (found := spec_comment_ids(doc_lines[0])) is not None:
-            ids.extend(found)
-        ids.extend(arg for m in marks[own:] if m.name == "spec" for arg in _spec_args(m))
+                ids += found
+        if first_line is not None and (found := spec_comment_ids(first_line)) is not None:
+            ids += found
+        ids += context.spec_ids
         texts = [docstring] if docstring else []
-        classes = [info for _, info in reversed(chain)]
-        if defined_in is not None and defined_in not in classes:
-            classes.insert(1, defined_in)  # an inherited test: the base class says what it is
-        for info in classes:
-            class_doc = ast.get_docstring(info.node)
-            if class_doc:
-                texts.append(class_doc)
-        texts.extend(comments)
+        if defined_in is None or defined_in in context.classes:
+            texts += context.docs
+        else:  # an inherited test: the base class says what it is
+            classes = [*context.classes[:1], defined_in, *context.classes[1:]]
+            texts += [doc for info in classes if (doc := _docstring(info.node))]
+        texts += comments
+        chain = context.chain
         return Test(
             name=name,
-            qualname="::".join([*(n for n, _ in chain), name]),
+            qualname=context.prefix + name,
             line=line if line is not None and (owner is self or not chain)
-            else node.lineno if owner is self else self._line_in_this_file(chain, anchor),
+            else node.lineno if owner is self else self._line_in_this_file(context, anchor),
             skipped=state.skipped,
             skip_reason=state.skip_reason,
             conditional=" or ".join(state.conditions) if state.conditions and not state.skipped
@@ -993,16 +1061,15 @@ class _ModuleScan:
             xfail_reason=state.xfail_reason,
             markers=markers,
             ids=tuple(dict.fromkeys(ids)),
-            doc=doc_lines[0] if doc_lines and doc_lines[0] else None,
+            doc=first_line or None,
             texts=tuple(texts),
             params=params,
         )
 
-    def _line_in_this_file(self, chain: tuple[tuple[str, _ClassInfo], ...],
-                           anchor: int | None) -> int:
+    def _line_in_this_file(self, context: _Context, anchor: int | None) -> int:
         """Where a test written in another module shows in this one: the innermost class
         of this module that inherits it, else the import that brings it in."""
-        for _, info in reversed(chain):
+        for info in context.classes:
             if info.scan is self:
                 return info.node.lineno
         return anchor or 1
@@ -1118,16 +1185,19 @@ class _ModuleScan:
         elif called == "pytest.xfail" and condition is None:
             state.xfail(self._first_string(call, "reason"))
 
-    def _params(self, node: ast.FunctionDef | ast.AsyncFunctionDef, owner: _ModuleScan,
-                chain: tuple[tuple[str, _ClassInfo], ...], marks: list[_Mark]) -> int | None:
+    def _params(self, node: ast.FunctionDef | ast.AsyncFunctionDef, context: _Context,
+                marks: list[_Mark]) -> int | None:
         """How many items pytest makes of one test: the product of its `parametrize`
         marks and of the `params` of the fixtures it uses, directly or through other
         fixtures. None when nothing parametrizes it, or a count is not in the source."""
         counts: list[int | None] = []
         direct: set[str] = set()  # parametrized arguments: no fixture behind them
         indirect: set[str] = set()  # fixtures whose `params` a parametrize mark replaces
+        used: list[str] = []  # by `usefixtures` marks
         for mark in marks:
-            if mark.name == "parametrize":
+            if mark.name == "usefixtures":
+                used += _spec_args(mark)
+            elif mark.name == "parametrize":
                 values = mark.args[1] if len(mark.args) > 1 else mark.kw("argvalues")
                 counts.append(mark.scan._length(values, 0) if values is not None else None)
                 names = _argnames(mark.args[0] if mark.args else mark.kw("argnames"))
@@ -1140,16 +1210,18 @@ class _ModuleScan:
                     direct.update(n for n in names if n not in listed)
                 else:
                     direct.update(names)
-        wanted = [a for a in self._args(node, bool(chain)) if a not in direct]
-        wanted += [a for m in marks if m.name == "usefixtures" for a in _spec_args(m)]
-        wanted += self._autouse(chain)
+        wanted = _fixture_args(node, bool(context.chain))
+        if direct:
+            wanted = [a for a in wanted if a not in direct]
+        wanted += used
+        wanted += self._autouse(context)
         seen: set[str] = set(direct)
         while wanted:
             name = wanted.pop()
             if name in seen or name == "request":
                 continue
             seen.add(name)
-            found = self._fixture(name, chain)
+            found = self._fixture(name, context)
             if found is None:
                 continue
             fixture, fixture_scan, params, method = found
@@ -1164,12 +1236,12 @@ class _ModuleScan:
             return None
         return prod(counts)  # type: ignore[arg-type]
 
-    def _fixture(self, name: str, chain: tuple[tuple[str, _ClassInfo], ...]
+    def _fixture(self, name: str, context: _Context
                  ) -> tuple[Any, _ModuleScan, ast.expr | None, bool] | None:
         """The fixture `name` resolves to for a test: (def, its module, its `params=`,
         whether it is a method). Its classes first, its module, then the conftest.py
         files above it, nearest first, as pytest overrides fixtures."""
-        for _, info in reversed(chain):
+        for info in context.classes:
             found = self._class_fixtures(info).get(name)
             if found is not None:
                 return found
@@ -1205,18 +1277,18 @@ class _ModuleScan:
             found = self._args_cache[key] = _fixture_args(node, method)
         return found
 
-    def _autouse(self, chain: tuple[tuple[str, _ClassInfo], ...]) -> list[str]:
-        """Autouse fixtures every test here gets: its classes', its module's, conftests'."""
-        key = tuple(id(info) for _, info in chain)
-        names = self._autouse_cache.get(key)
+    def _autouse(self, context: _Context) -> list[str]:
+        """Autouse fixtures every test here gets: its classes', its module's, conftests'.
+        Found at the first test that asks (not with the context): they read conftests."""
+        names = context.autouse
         if names is None:
             if self._conftest_scans is None:
                 self._conftest_scans = self.finder.conftests(self.path)
-            names = [n for _, info in chain for cls in self._mro(info)
+            names = [n for _, info in context.chain for cls in self._mro(info)
                      for n in cls.scan._fixtures(cls.ns, autouse=True)]
             for scan in (self, *self._conftest_scans):
                 names.extend(scan._fixtures(scan.ns, autouse=True))
-            self._autouse_cache[key] = names
+            context.autouse = names
         return names
 
     def _fixtures(self, ns: dict[str, _Binding], autouse: bool = False
@@ -1227,20 +1299,21 @@ class _ModuleScan:
         cached = self._fixtures_cache.get(key)
         if cached is None:
             cached = self._fixtures_cache[key] = {}
-            for key, bound in ns.items():
+            for attr, bound in ns.items():
                 if bound.kind != "func" or bound.scan is not self:
                     continue
                 for decorator in bound.node.decorator_list:
                     call = decorator if isinstance(decorator, ast.Call) else None
+                    if autouse:  # checked first: it is cheaper than reading the decorator
+                        used = _kwarg(call, "autouse") if call else None
+                        if not (isinstance(used, ast.Constant) and used.value is True):
+                            continue
                     if self._dotted(call.func if call else decorator) not in _FIXTURES:
-                        continue
-                    used = _kwarg(call, "autouse") if call else None
-                    if autouse and not (isinstance(used, ast.Constant) and used.value is True):
                         continue
                     name = _string(_kwarg(call, "name")) if call else None
                     params = _kwarg(call, "params") if call else None
                     # `unit2 = unit` makes a second fixture, named like the attribute.
-                    cached[name or key] = (bound.node, params)
+                    cached[name or attr] = (bound.node, params)
         return cached
 
     def _length(self, node: ast.expr, depth: int) -> int | None:
@@ -1275,7 +1348,9 @@ class _ModuleScan:
 
     def _comments_above(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
         """The comment lines directly above a test (and above its decorators), in order."""
-        top = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        top = node.lineno
+        for decorator in node.decorator_list:
+            top = min(top, decorator.lineno)
         lines = self.lines
         found: list[str] = []
         index = top - 2
@@ -1316,6 +1391,21 @@ class _State:
             self.xfail_reason = reason or None
 
 
+def _docstring(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str | None:
+    """`ast.get_docstring(node)`, cleaned the same way, only quicker to say "none"."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr):
+        value = body[0].value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            text = value.value
+            if "\n" not in text and "\t" not in text and not text[:1].isspace():
+                return text  # nothing for inspect.cleandoc to clean
+            from inspect import cleandoc  # as ast does: inspect is slow to import
+
+            return cleandoc(text)
+    return None
+
+
 def _argnames(node: ast.expr | None) -> list[str]:
     """`parametrize`'s first argument: "a, b" or ["a", "b"]."""
     if isinstance(node, (ast.List, ast.Tuple)):
@@ -1327,13 +1417,17 @@ def _argnames(node: ast.expr | None) -> list[str]:
 def _fixture_args(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> list[str]:
     """The arguments pytest fills with fixtures: those without a default, `self` aside."""
     args = node.args
-    positional = [*args.posonlyargs, *args.args]
-    positional = positional[: len(positional) - len(args.defaults)]
-    if method and positional and not any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list):
+    positional = [*args.posonlyargs, *args.args] if args.posonlyargs else args.args
+    if args.defaults:
+        positional = positional[: len(positional) - len(args.defaults)]
+    if method and positional and not (node.decorator_list and any(
+            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)):
         positional = positional[1:]
-    keyword = [a for a, default in zip(args.kwonlyargs, args.kw_defaults) if default is None]
-    return [a.arg for a in (*positional, *keyword)]
+    names = [a.arg for a in positional]
+    if args.kwonlyargs:
+        names += [a.arg for a, default in zip(args.kwonlyargs, args.kw_defaults)
+                  if default is None]
+    return names
 
 
 def _as_call(mark: _Mark) -> ast.Call:
@@ -1342,7 +1436,10 @@ def _as_call(mark: _Mark) -> ast.Call:
 
 
 def _kwarg(call: ast.Call, key: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == key), None)
+    for keyword in call.keywords:
+        if keyword.arg == key:
+            return keyword.value
+    return None
 
 
 def _string(node: ast.expr | None) -> str | None:
