@@ -418,6 +418,8 @@ def _bases(info: _ClassInfo) -> list[_ClassInfo | str]:
     """A class's bases, those imported from the repository's own modules read from there."""
     if info.resolved is None:
         info.resolved = list(info.bases)  # in place first: a cycle sees the unresolved list
+        if not info.bases:
+            return info.resolved
         finder = info.scan.finder
         info.resolved = [
             (found.info if (found := finder.definition(b, info.scan.path)) is not None
@@ -454,6 +456,7 @@ class _Context:
     prefix: str  # their names, as the start of a qualname: "TestA::TestB::"
     classes: list[_ClassInfo]  # the same classes, innermost first
     marks: list[_Mark]  # theirs (innermost first), then the module's
+    names: list[str]  # the names of those marks
     spec_ids: list[str]  # the ids the `spec` marks among those state
     docs: list[str]  # the classes' docstrings, innermost first
     autouse: list[str] | None = None  # autouse fixture names, once a test asked
@@ -482,6 +485,7 @@ class _ModuleScan:
         self._class_fixtures_cache: dict[int, dict[str, Any]] = {}
         self._args_cache: dict[tuple[int, bool], list[str]] = {}
         self._module_ctx: _Context | None = None
+        self._module_autouse: list[str] | None = None  # of the module and its conftests
         # `_dotted` of a node, by id (the node is kept, so its id is not reused). Off
         # while binding: `imports` is only final once every statement is bound.
         self._dotted_memo: dict[int, tuple[ast.expr, str | None]] | None = None
@@ -499,6 +503,7 @@ class _ModuleScan:
         self._class_fixtures_cache.clear()
         self._args_cache.clear()
         self._module_ctx = None
+        self._module_autouse = None
         self.ns.clear()
         self.module_marks.clear()
         self._mro_cache.clear()
@@ -518,8 +523,9 @@ class _ModuleScan:
                 ns[stmt.name] = _Binding("func", stmt, scan=self)
             elif isinstance(stmt, ast.ClassDef):
                 info = _ClassInfo(stmt, self)
-                info.bases = [b for b in (self._resolve_base(e, ns, outer) for e in stmt.bases)
-                              if b is not None]
+                if stmt.bases:
+                    info.bases = [b for b in (self._resolve_base(e, ns, outer)
+                                              for e in stmt.bases) if b is not None]
                 for kw in stmt.keywords:
                     if kw.arg == "metaclass":
                         info.metaclass = self._dotted(kw.value)
@@ -687,10 +693,11 @@ class _ModuleScan:
             return None
         names.append(self.imports.get(expr.id, expr.id))
         dotted = ".".join(reversed(names))
-        if dotted.startswith("unittest.case."):
-            dotted = "unittest." + dotted[len("unittest.case."):]
-        elif dotted.startswith("_pytest.mark."):
-            dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
+        if dotted.startswith(("unittest.case.", "_pytest.mark.")):
+            if dotted.startswith("unittest.case."):
+                dotted = "unittest." + dotted[len("unittest.case."):]
+            else:
+                dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
         return dotted
 
     @property
@@ -787,8 +794,11 @@ class _ModuleScan:
         if key in stack:
             return [info]
         local = [b for b in _bases(info) if isinstance(b, _ClassInfo)]
-        seqs = [list(self._mro(b, stack + (key,))) for b in local] + [list(local)]
         result = [info]
+        if not local:  # most test classes
+            self._mro_cache[key] = result
+            return result
+        seqs = [list(self._mro(b, stack + (key,))) for b in local] + [list(local)]
         while True:
             seqs = [s for s in seqs if s]
             if not seqs:
@@ -810,8 +820,8 @@ class _ModuleScan:
                 return cls.ns[name]
         return None
 
-    def _class_test_attr(self, info: _ClassInfo) -> bool | None:
-        for cls in self._mro(info):
+    def _class_test_attr(self, mro: list[_ClassInfo]) -> bool | None:
+        for cls in mro:
             if id(cls.node) in cls.scan.test_attrs:
                 return cls.scan.test_attrs[id(cls.node)]
             bound = cls.ns.get("__test__")
@@ -846,9 +856,9 @@ class _ModuleScan:
                 return True
         return False
 
-    def _has_constructor(self, info: _ClassInfo) -> bool:
+    def _has_constructor(self, mro: list[_ClassInfo]) -> bool:
         """An `__init__`/`__new__` other than object's: written, inherited or generated."""
-        for cls in self._mro(info):
+        for cls in mro:
             if "__init__" in cls.ns or "__new__" in cls.ns:
                 return True
             for decorator in cls.node.decorator_list:
@@ -864,10 +874,9 @@ class _ModuleScan:
                     return True
         return False
 
-    def _is_abstract(self, info: _ClassInfo) -> bool:
-        mro = self._mro(info)
+    def _is_abstract(self, mro: list[_ClassInfo]) -> bool:
         for c in mro:
-            if c.metaclass in _ABC or any(b in _ABC for b in _bases(c) if isinstance(b, str)):
+            if c.metaclass in _ABC or not _ABC.isdisjoint(_bases(c)):
                 break
         else:
             return False
@@ -906,7 +915,7 @@ class _ModuleScan:
                 yield from self._collect_class(name, bound.info, (), anchor)
 
     def _is_test_function(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        flag = self.test_attrs.get(id(node))
+        flag = self.test_attrs.get(id(node)) if self.test_attrs else None
         if flag is False or not (flag is True or self.finder.is_test_function(name)):
             return False
         return not self._decorated_as(node, _NOT_TESTS)
@@ -914,25 +923,27 @@ class _ModuleScan:
     def _collect_class(self, name: str, info: _ClassInfo,
                        chain: tuple[tuple[str, _ClassInfo], ...],
                        anchor: int | None) -> Iterator[Test]:
-        if not self.finder.is_test_class(name) and not self._may_be_collected(info):
+        named = self.finder.is_test_class(name)
+        if not named and not self._may_be_collected(info):
             return
-        test_attr = self._class_test_attr(info)
+        mro = self._mro(info)
+        test_attr = self._class_test_attr(mro)
         if self._is_unittest(info):
-            if self._is_abstract(info) or test_attr is False:
+            if self._is_abstract(mro) or test_attr is False:
                 return
             yield from self._collect_unittest(name, info, chain, anchor)
             return
-        if not (test_attr is True or self.finder.is_test_class(name)):
+        if not (test_attr is True or named):
             return
-        if self._is_abstract(info) or test_attr is False:
+        if self._is_abstract(mro) or test_attr is False:
             return
-        if self._has_constructor(info):
+        if self._has_constructor(mro):
             return  # pytest warns "cannot collect test class … because it has a __init__"
         chain = chain + ((name, info),)
         context = self._context(chain)
         seen: set[str] = set()
         per_class: list[list[Test]] = []
-        for cls in self._mro(info):
+        for cls in mro:
             found: list[Test] = []
             for member, bound in cls.ns.items():
                 if member in seen:
@@ -979,17 +990,21 @@ class _ModuleScan:
 
     def _context(self, chain: tuple[tuple[str, _ClassInfo], ...]) -> _Context:
         """What every test inside the classes `chain` shares, worked out once for them."""
-        classes = [info for _, info in reversed(chain)]
-        # Innermost class first, as pytest's iter_markers, then the module's.
-        marks = [mark for info in classes for mark in self._class_marks(info)]
+        classes: list[_ClassInfo] = []
+        marks: list[_Mark] = []
+        docs: list[str] = []
+        for _, info in reversed(chain):
+            classes.append(info)
+            marks += self._class_marks(info)  # innermost class first, as pytest's iter_markers
+            if doc := _docstring(info.node):
+                docs.append(doc)
         marks += self.module_marks
-        return _Context(
-            chain=chain,
-            prefix="".join([f"{name}::" for name, _ in chain]),
-            classes=classes,
-            marks=marks,
-            spec_ids=[arg for m in marks if m.name == "spec" for arg in _spec_args(m)],
-            docs=[doc for info in classes if (doc := _docstring(info.node))])
+        spec_ids: list[str] = []
+        for mark in marks:
+            if mark.name == "spec":
+                spec_ids += _spec_args(mark)
+        return _Context(chain, "".join([f"{name}::" for name, _ in chain]), classes, marks,
+                        [mark.name for mark in marks], spec_ids, docs)
 
     def _test(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
               context: _Context, owner: _ModuleScan,
@@ -1000,7 +1015,13 @@ class _ModuleScan:
         `line`, when given, is where the name is bound (an import, a factory call)."""
         own_marks = owner._decorator_marks(node)
         marks = own_marks + context.marks
-        names = [mark.name for mark in marks]
+        names: list[str] = []
+        ids: list[str] = []  # the test's own ids first, then those of its classes and module
+        for mark in own_marks:
+            names.append(mark.name)
+            if mark.name == "spec":
+                ids += _spec_args(mark)
+        names += context.names
         state = _State()
         for skip in self.skips:
             if skip.condition is None:
@@ -1026,14 +1047,13 @@ class _ModuleScan:
         params = None if unittest else self._params(node, context, marks)
         if params == 0:
             state.skip("got empty parameter set")
-        markers = tuple(dict.fromkeys([n for n in names if n not in _UNITTEST_DECORATORS]))
+        if not _UNITTEST_DECORATORS.isdisjoint(names):
+            names = [n for n in names if n not in _UNITTEST_DECORATORS]
         docstring = _docstring(node)
         first_line = None  # of the docstring
         if docstring and (doc_lines := docstring.strip().splitlines()):
             first_line = doc_lines[0].strip()
         comments = owner._comments_above(node)
-        # The test's own ids first, then those of its classes and module.
-        ids = [arg for m in own_marks if m.name == "spec" for arg in _spec_args(m)]
         for comment in comments:
             if (found := spec_comment_ids(comment)) is not None:
                 ids += found
@@ -1059,7 +1079,7 @@ class _ModuleScan:
             else None,
             xfail=state.is_xfail,
             xfail_reason=state.xfail_reason,
-            markers=markers,
+            markers=tuple(dict.fromkeys(names)),
             ids=tuple(dict.fromkeys(ids)),
             doc=first_line or None,
             texts=tuple(texts),
@@ -1156,6 +1176,8 @@ class _ModuleScan:
         if not body:
             return
         first = body[0]
+        if not isinstance(first, (ast.Expr, ast.Assign, ast.If, ast.Raise)):
+            return  # most tests: an assert, a call bound to a name, a with block
         value = first.value if isinstance(first, (ast.Expr, ast.Assign)) else None
         if isinstance(value, ast.Call) and self._dotted(value.func) == "pytest.importorskip":
             state.conditional(self._source(value), _string(_kwarg(value, "reason")))
@@ -1215,6 +1237,8 @@ class _ModuleScan:
             wanted = [a for a in wanted if a not in direct]
         wanted += used
         wanted += self._autouse(context)
+        if not wanted and not counts:
+            return None  # most tests: nothing parametrizes them
         seen: set[str] = set(direct)
         while wanted:
             name = wanted.pop()
@@ -1282,12 +1306,16 @@ class _ModuleScan:
         Found at the first test that asks (not with the context): they read conftests."""
         names = context.autouse
         if names is None:
-            if self._conftest_scans is None:
-                self._conftest_scans = self.finder.conftests(self.path)
-            names = [n for _, info in context.chain for cls in self._mro(info)
-                     for n in cls.scan._fixtures(cls.ns, autouse=True)]
-            for scan in (self, *self._conftest_scans):
-                names.extend(scan._fixtures(scan.ns, autouse=True))
+            if self._module_autouse is None:
+                if self._conftest_scans is None:
+                    self._conftest_scans = self.finder.conftests(self.path)
+                self._module_autouse = [name for scan in (self, *self._conftest_scans)
+                                        for name in scan._fixtures(scan.ns, autouse=True)]
+            names = []
+            for _, info in context.chain:
+                for cls in self._mro(info):
+                    names += cls.scan._fixtures(cls.ns, autouse=True)
+            names += self._module_autouse
             context.autouse = names
         return names
 
@@ -1299,13 +1327,19 @@ class _ModuleScan:
         cached = self._fixtures_cache.get(key)
         if cached is None:
             cached = self._fixtures_cache[key] = {}
+            # Both words are in the source of a module that defines one (when it is ASCII:
+            # identifiers are NFKC-normalised, `ｆｉｘｔｕｒｅ` is `fixture` too).
+            text = self.text
+            if text.isascii() and ("fixture" not in text
+                                   or (autouse and "autouse" not in text)):
+                return cached
             for attr, bound in ns.items():
                 if bound.kind != "func" or bound.scan is not self:
                     continue
                 for decorator in bound.node.decorator_list:
                     call = decorator if isinstance(decorator, ast.Call) else None
                     if autouse:  # checked first: it is cheaper than reading the decorator
-                        used = _kwarg(call, "autouse") if call else None
+                        used = _kwarg(call, "autouse") if call and call.keywords else None
                         if not (isinstance(used, ast.Constant) and used.value is True):
                             continue
                     if self._dotted(call.func if call else decorator) not in _FIXTURES:
@@ -1350,7 +1384,8 @@ class _ModuleScan:
         """The comment lines directly above a test (and above its decorators), in order."""
         top = node.lineno
         for decorator in node.decorator_list:
-            top = min(top, decorator.lineno)
+            if decorator.lineno < top:
+                top = decorator.lineno
         lines = self.lines
         found: list[str] = []
         index = top - 2
@@ -1410,8 +1445,11 @@ def _argnames(node: ast.expr | None) -> list[str]:
     """`parametrize`'s first argument: "a, b" or ["a", "b"]."""
     if isinstance(node, (ast.List, ast.Tuple)):
         return [s.strip() for e in node.elts if (s := _string(e))]
-    text = _string(node) or ""
-    return [part.strip() for part in text.split(",") if part.strip()]
+    names = []
+    for part in (_string(node) or "").split(","):
+        if part := part.strip():
+            names.append(part)
+    return names
 
 
 def _fixture_args(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> list[str]:
@@ -1420,14 +1458,22 @@ def _fixture_args(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) ->
     positional = [*args.posonlyargs, *args.args] if args.posonlyargs else args.args
     if args.defaults:
         positional = positional[: len(positional) - len(args.defaults)]
-    if method and positional and not (node.decorator_list and any(
-            isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)):
+    if method and positional and not _is_staticmethod(node):
         positional = positional[1:]
-    names = [a.arg for a in positional]
-    if args.kwonlyargs:
-        names += [a.arg for a, default in zip(args.kwonlyargs, args.kw_defaults)
-                  if default is None]
+    names = []
+    for arg in positional:
+        names.append(arg.arg)
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        if default is None:
+            names.append(arg.arg)
     return names
+
+
+def _is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Name) and decorator.id == "staticmethod":
+            return True
+    return False
 
 
 def _as_call(mark: _Mark) -> ast.Call:
