@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import prod
 from typing import Any
 
@@ -44,6 +45,9 @@ _WITH_CONSTRUCTOR = frozenset({
 _INIT_DECORATORS = frozenset({
     "dataclasses.dataclass", "dataclass", "attr.s", "attr.attrs", "attr.define",
     "attr.frozen", "attr.mutable", "attrs.define", "attrs.frozen", "attrs.mutable"})
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_LIST_OR_TUPLE = (ast.List, ast.Tuple)
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
 _MAX_DEPTH = 8  # how far a mark alias, a parameter list or a re-export is followed
 _MAX_MODULE_CHARS = 2 * 1024 * 1024  # a base-class module larger than this is not read
 
@@ -467,9 +471,9 @@ class _ModuleScan:
 
     def __init__(self, tree: ast.Module, text: str, finder: PythonDiscoverer, path: str) -> None:
         self.text = text
+        self._words: dict[str, bool] = {}  # see _says
         self.finder = finder
         self.path = path
-        self._lines: list[str] | None = None
         self.imports: dict[str, str] = {}
         self.ns: dict[str, _Binding] = {}
         self.test_attrs: dict[int, bool] = {}  # id(def or ClassDef) -> `X.__test__ = …`
@@ -486,11 +490,7 @@ class _ModuleScan:
         self._args_cache: dict[tuple[int, bool], list[str]] = {}
         self._module_ctx: _Context | None = None
         self._module_autouse: list[str] | None = None  # of the module and its conftests
-        # `_dotted` of a node, by id (the node is kept, so its id is not reused). Off
-        # while binding: `imports` is only final once every statement is bound.
-        self._dotted_memo: dict[int, tuple[ast.expr, str | None]] | None = None
         self._bind(tree.body, self.ns, None, module=True, guards=())
-        self._dotted_memo = {}
         pytestmark = self.ns.get("pytestmark")
         if pytestmark is not None and pytestmark.kind == "value" and pytestmark.node:
             self.module_marks = self._marks_of_value(pytestmark.node)
@@ -508,7 +508,6 @@ class _ModuleScan:
         self.module_marks.clear()
         self._mro_cache.clear()
         self._marks_cache.clear()
-        self._dotted_memo = None
 
     # --- binding ---------------------------------------------------------------------
 
@@ -519,7 +518,7 @@ class _ModuleScan:
         clauses around a module-level statement, turned into text only when a skip needs
         them (most files have none)."""
         for stmt in body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(stmt, _DEFS):
                 ns[stmt.name] = _Binding("func", stmt, scan=self)
             elif isinstance(stmt, ast.ClassDef):
                 info = _ClassInfo(stmt, self)
@@ -532,6 +531,13 @@ class _ModuleScan:
                 self._bind(stmt.body, info.ns, ns if outer is None else outer,
                            module=False, guards=())
                 ns[stmt.name] = _Binding("class", stmt, info)
+            elif isinstance(stmt, ast.Expr):  # a docstring, a call
+                if module:
+                    self._module_call(stmt.value, guards)
+                    call = stmt.value
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                            and isinstance(call.func.value, ast.Name):
+                        self.mutated.add(call.func.value.id)  # CASES.extend(...): not a literal
             elif isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
                     self._assign(target, stmt.value, ns)
@@ -553,7 +559,7 @@ class _ModuleScan:
                            guards=guards + (("if", stmt.test),))
                 self._bind(stmt.orelse, ns, outer, module=module,
                            guards=guards + (("else", stmt.test),))
-            elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            elif isinstance(stmt, _TRY):
                 self._bind(stmt.body, ns, outer, module=module, guards=guards)
                 for handler in stmt.handlers:
                     if handler.name:
@@ -573,12 +579,6 @@ class _ModuleScan:
                 self._bind(stmt.body, ns, outer, module=module,
                            guards=guards + (("loop", None),))
                 self._bind(stmt.orelse, ns, outer, module=module, guards=guards)
-            elif module and isinstance(stmt, ast.Expr):
-                self._module_call(stmt.value, guards)
-                call = stmt.value
-                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
-                        and isinstance(call.func.value, ast.Name):
-                    self.mutated.add(call.func.value.id)  # CASES.extend(...): not a literal
             elif module and isinstance(stmt, ast.Raise) and isinstance(stmt.exc, ast.Call):
                 if (self._dotted(stmt.exc.func) or "").endswith("SkipTest"):
                     self.module_skips.append(
@@ -670,21 +670,7 @@ class _ModuleScan:
     # --- names and source ------------------------------------------------------------
 
     def _dotted(self, expr: ast.expr) -> str | None:
-        """`pt.mark.slow` → "pytest.mark.slow", through this module's imports.
-
-        Remembered per node: a test's decorator is read as a fixture?, a property?, a mark?
-        """
-        memo = self._dotted_memo
-        if memo is not None:
-            found = memo.get(id(expr))
-            if found is not None and found[0] is expr:
-                return found[1]
-        dotted = self._spell_dotted(expr)
-        if memo is not None:
-            memo[id(expr)] = (expr, dotted)
-        return dotted
-
-    def _spell_dotted(self, expr: ast.expr) -> str | None:
+        """`pt.mark.slow` → "pytest.mark.slow", through this module's imports."""
         names: list[str] = []
         while isinstance(expr, ast.Attribute):
             names.append(expr.attr)
@@ -700,11 +686,17 @@ class _ModuleScan:
                 dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
         return dotted
 
-    @property
+    def _says(self, word: str) -> bool:
+        """Whether `word` can be an identifier of this module: in its text, or anywhere
+        when the text is not ASCII (identifiers are NFKC-normalised: `ｆｉｘｔｕｒｅ`)."""
+        found = self._words.get(word)
+        if found is None:
+            found = self._words[word] = word in self.text or not self.text.isascii()
+        return found
+
+    @cached_property
     def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.split("\n")  # a "\r" left at the end is stripped by users
-        return self._lines
+        return self.text.split("\n")  # a "\r" left at the end is stripped by users
 
     def _source(self, node: ast.AST) -> str:
         """The text of `node` as written (lines joined by a space)."""
@@ -729,13 +721,15 @@ class _ModuleScan:
 
     # --- marks -----------------------------------------------------------------------
 
-    def _mark(self, expr: ast.expr, depth: int = 0) -> _Mark | None:
-        """A decorator or `pytestmark` element as a mark, following `slow = pytest.mark.slow`."""
+    def _mark(self, expr: ast.expr, depth: int = 0, dotted: str | None = None) -> _Mark | None:
+        """A decorator or `pytestmark` element as a mark, following `slow = pytest.mark.slow`.
+        `dotted`: what `_dotted` makes of the function called, when the caller has it."""
         call = expr if isinstance(expr, ast.Call) else None
         func = call.func if call is not None else expr
-        dotted = self._dotted(func)
         if dotted is None:
-            return None
+            dotted = self._dotted(func)
+            if dotted is None:
+                return None
         args = tuple(call.args) if call is not None else ()
         kwargs = tuple((k.arg, k.value) for k in call.keywords if k.arg) \
             if call is not None and call.keywords else ()
@@ -908,17 +902,29 @@ class _ModuleScan:
                     continue
                 bound = found
             if bound.kind == "func":
-                if bound.scan._is_test_function(name, bound.node):
-                    yield self._test(bound.node, name, self._module_context(), bound.scan,
-                                     anchor, unittest=False, line=anchor)
+                marks = bound.scan._test_marks(name, bound.node)
+                if marks is not None:
+                    yield self._test(bound.node, name, marks, self._module_context(),
+                                     bound.scan, anchor, unittest=False, line=anchor)
             elif bound.kind == "class" and bound.info is not None:
                 yield from self._collect_class(name, bound.info, (), anchor)
 
-    def _is_test_function(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    def _test_marks(self, name: str, node: ast.FunctionDef | ast.AsyncFunctionDef
+                    ) -> list[_Mark] | None:
+        """The marks of a test function's decorators; None when `node` is no test: not
+        named like one (nor `__test__ = True`), or a fixture or a property."""
         flag = self.test_attrs.get(id(node)) if self.test_attrs else None
         if flag is False or not (flag is True or self.finder.is_test_function(name)):
-            return False
-        return not self._decorated_as(node, _NOT_TESTS)
+            return None
+        marks = []
+        for decorator in node.decorator_list:
+            dotted = self._dotted(decorator.func if isinstance(decorator, ast.Call)
+                                  else decorator)
+            if dotted in _NOT_TESTS:
+                return None
+            if dotted is not None and (mark := self._mark(decorator, dotted=dotted)):
+                marks.append(mark)
+        return marks
 
     def _collect_class(self, name: str, info: _ClassInfo,
                        chain: tuple[tuple[str, _ClassInfo], ...],
@@ -950,8 +956,9 @@ class _ModuleScan:
                     continue
                 seen.add(member)
                 if bound.kind == "func":
-                    if cls.scan._is_test_function(member, bound.node):
-                        found.append(self._test(bound.node, member, context, cls.scan,
+                    marks = cls.scan._test_marks(member, bound.node)
+                    if marks is not None:
+                        found.append(self._test(bound.node, member, marks, context, cls.scan,
                                                 anchor, unittest=False, defined_in=cls,
                                                 line=bound.line or None))
                 elif bound.kind == "class" and bound.info is not None:
@@ -977,8 +984,8 @@ class _ModuleScan:
             names = ["runTest"]
         for member in names:
             bound, cls = methods[member]
-            yield self._test(bound.node, member, context, cls.scan, anchor, unittest=True,
-                             defined_in=cls)
+            yield self._test(bound.node, member, cls.scan._decorator_marks(bound.node),
+                             context, cls.scan, anchor, unittest=True, defined_in=cls)
 
     # --- one test --------------------------------------------------------------------
 
@@ -1003,17 +1010,18 @@ class _ModuleScan:
         for mark in marks:
             if mark.name == "spec":
                 spec_ids += _spec_args(mark)
-        return _Context(chain, "".join([f"{name}::" for name, _ in chain]), classes, marks,
-                        [mark.name for mark in marks], spec_ids, docs)
+        prefix = "".join([f"{name}::" for name, _ in chain]) if chain else ""
+        return _Context(chain, prefix, classes, marks, [mark.name for mark in marks],
+                        spec_ids, docs)
 
     def _test(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
-              context: _Context, owner: _ModuleScan,
+              own_marks: list[_Mark], context: _Context, owner: _ModuleScan,
               anchor: int | None, *, unittest: bool, defined_in: _ClassInfo | None = None,
               line: int | None = None) -> Test:
-        """One test; `owner` is the module the def is written in (this one, or one whose
-        class or function this module imports or inherits), `defined_in` its class;
-        `line`, when given, is where the name is bound (an import, a factory call)."""
-        own_marks = owner._decorator_marks(node)
+        """One test; `own_marks` are its decorators', `owner` is the module the def is
+        written in (this one, or one whose class or function this module imports or
+        inherits), `defined_in` its class; `line`, when given, is where the name is bound
+        (an import, a factory call)."""
         marks = own_marks + context.marks
         names: list[str] = []
         ids: list[str] = []  # the test's own ids first, then those of its classes and module
@@ -1226,7 +1234,7 @@ class _ModuleScan:
                 through = mark.kw("indirect")
                 if isinstance(through, ast.Constant) and through.value is True:
                     indirect.update(names)
-                elif isinstance(through, (ast.List, ast.Tuple)):
+                elif isinstance(through, _LIST_OR_TUPLE):
                     listed = set(_argnames(through))
                     indirect.update(n for n in names if n in listed)
                     direct.update(n for n in names if n not in listed)
@@ -1327,11 +1335,7 @@ class _ModuleScan:
         cached = self._fixtures_cache.get(key)
         if cached is None:
             cached = self._fixtures_cache[key] = {}
-            # Both words are in the source of a module that defines one (when it is ASCII:
-            # identifiers are NFKC-normalised, `ｆｉｘｔｕｒｅ` is `fixture` too).
-            text = self.text
-            if text.isascii() and ("fixture" not in text
-                                   or (autouse and "autouse" not in text)):
+            if not self._says("fixture") or (autouse and not self._says("autouse")):
                 return cached
             for attr, bound in ns.items():
                 if bound.kind != "func" or bound.scan is not self:
@@ -1354,7 +1358,7 @@ class _ModuleScan:
         """How many items a literal list/tuple holds, following module-level names."""
         if depth > _MAX_DEPTH:
             return None
-        if isinstance(node, (ast.List, ast.Tuple)):
+        if isinstance(node, _LIST_OR_TUPLE):
             total = 0
             for element in node.elts:
                 if isinstance(element, ast.Starred):
@@ -1402,6 +1406,8 @@ class _ModuleScan:
 class _State:
     """Skip and xfail state of one test while its marks are read."""
 
+    __slots__ = ("skipped", "skip_reason", "conditions", "is_xfail", "xfail_reason")
+
     def __init__(self) -> None:
         self.skipped = False
         self.skip_reason: str | None = None
@@ -1443,7 +1449,7 @@ def _docstring(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> s
 
 def _argnames(node: ast.expr | None) -> list[str]:
     """`parametrize`'s first argument: "a, b" or ["a", "b"]."""
-    if isinstance(node, (ast.List, ast.Tuple)):
+    if isinstance(node, _LIST_OR_TUPLE):
         return [s.strip() for e in node.elts if (s := _string(e))]
     names = []
     for part in (_string(node) or "").split(","):
@@ -1504,8 +1510,10 @@ def _and(outer: str | None, inner: str) -> str:
 def _spec_args(mark: _Mark) -> list[str]:
     found: list[str] = []
     for arg in mark.args:
-        if isinstance(arg, (ast.List, ast.Tuple)):
-            found.extend(s for e in arg.elts if (s := _string(e)))
-        elif (s := _string(arg)) is not None:
-            found.append(s.strip())
-    return [f for f in found if f]
+        if isinstance(arg, _LIST_OR_TUPLE):
+            for element in arg.elts:
+                if s := _string(element):
+                    found.append(s)
+        elif (s := _string(arg)) is not None and (s := s.strip()):
+            found.append(s)
+    return found
