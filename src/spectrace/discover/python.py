@@ -228,7 +228,7 @@ class PythonDiscoverer:
         parts = path.split("/")[:-1]
         found = []
         for depth in range(len(parts), -1, -1):
-            rel = posixpath.join("/".join(parts[:depth]), "conftest.py")
+            rel = _in_folder("/".join(parts[:depth]), "conftest.py")
             if self._is_file(rel):
                 scan = self._scan_of(rel, ("fixture",))
                 if scan is not None:
@@ -245,12 +245,13 @@ class PythonDiscoverer:
         folders = ["/".join(parts[:depth]) for depth in range(len(parts) + 1)]
         skips: list[_ModuleSkip] = []
         for folder in folders:
-            skips.extend(self._skips_of(posixpath.join(folder, "conftest.py")))
+            skips.extend(self._skips_of(_in_folder(folder, "conftest.py")))
         packages: list[str] = []
         for folder in reversed(folders[1:]):
-            if not self._is_file(posixpath.join(folder, "__init__.py")):
+            init = _in_folder(folder, "__init__.py")
+            if not self._is_file(init):
                 break
-            packages.append(posixpath.join(folder, "__init__.py"))
+            packages.append(init)
         for init in reversed(packages):
             skips.extend(self._skips_of(init))
         return skips
@@ -328,6 +329,11 @@ class PythonDiscoverer:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 pass
         return self._modules[rel]
+
+
+def _in_folder(folder: str, name: str) -> str:
+    """`posixpath.join(folder, name)` for a plain file name, without its generality."""
+    return f"{folder}/{name}" if folder and not folder.endswith("/") else folder + name
 
 
 def _parse_module(text: str, path: str) -> ast.Module:
